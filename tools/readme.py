@@ -1,0 +1,56 @@
+"""Write README.md from nbs/index.ipynb (the docs home page), or check that it is in step.
+
+nbdev's own `nbdev_readme` renders through Quarto; this does the same job without it, so the README can be
+regenerated (and checked in CI) on machines where Quarto cannot be installed.
+
+    python tools/readme.py           # write README.md
+    python tools/readme.py --check   # exit 1 if README.md differs from what index.ipynb gives
+"""
+import json, os, re, sys, tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "<!-- generated from nbs/index.ipynb by tools/readme.py: edit the notebook, not this file -->\n\n"
+
+
+def _directives(source):
+    return {m.group(1).strip() for m in re.finditer(r"^#\|\s*(.+)$", source, re.M)}
+
+
+def render(nb_path=ROOT / "nbs" / "index.ipynb"):
+    cells = json.loads(Path(nb_path).read_text(encoding="utf-8"))["cells"]
+    parts = []
+    for cell in cells:
+        src = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            parts.append(src.strip() + "\n")
+            continue
+        flags = _directives(src)
+        if "hide" in flags or "include: false" in flags: continue
+        code = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip()
+        if "echo: false" not in flags and code: parts.append(f"```python\n{code}\n```\n")
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("text", "")) if out.get("output_type") == "stream" else \
+                   "".join(out.get("data", {}).get("text/markdown", "")) or "".join(out.get("data", {}).get("text/plain", ""))
+            if not text.strip(): continue
+            parts.append(text.strip() + "\n" if "text/markdown" in out.get("data", {}) else f"```\n{text.rstrip()}\n```\n")
+    return HEADER + "\n".join(parts)
+
+
+def main(argv):
+    text, readme = render(), ROOT / "README.md"
+    if "--check" in argv:
+        if not readme.exists() or readme.read_text(encoding="utf-8") != text:
+            print("README.md is not in step with nbs/index.ipynb: run `python tools/readme.py`", file=sys.stderr)
+            return 1
+        print("README.md is in step with nbs/index.ipynb")
+        return 0
+    fd, tmp = tempfile.mkstemp(dir=ROOT, prefix=".README.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
+    os.replace(tmp, readme)
+    print(f"wrote {readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
