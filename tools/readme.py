@@ -30,6 +30,7 @@ def render(nb_path=ROOT / "nbs" / "index.ipynb"):
         code = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip()
         if "echo: false" not in flags and code: parts.append(f"```python\n{code}\n```\n")
         for out in cell.get("outputs", []):
+            if any(k.startswith("image/") for k in out.get("data", {})): continue  # pictures live on the docs site
             text = "".join(out.get("text", "")) if out.get("output_type") == "stream" else \
                    "".join(out.get("data", {}).get("text/markdown", "")) or "".join(out.get("data", {}).get("text/plain", ""))
             if not text.strip(): continue
