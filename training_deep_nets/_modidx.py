@@ -492,5 +492,8 @@ d = { 'settings': { 'branch': 'main',
                                                                                             'training_deep_nets/training.py'),
                                              'training_deep_nets.training.run': ('training.html#run', 'training_deep_nets/training.py'),
                                              'training_deep_nets.training.spec': ('training.html#spec', 'training_deep_nets/training.py'),
-                                             'training_deep_nets.training.train': ( 'training.html#train',
-                                                                                    'training_deep_nets/training.py')}}}
+                                             'training_deep_nets.training.train': ('training.html#train', 'training_deep_nets/training.py'),
+                                             'training_deep_nets.training.train_steps': ( 'training.html#train_steps',
+                                                                                          'training_deep_nets/training.py'),
+                                             'training_deep_nets.training.weight_diff': ( 'training.html#weight_diff',
+                                                                                          'training_deep_nets/training.py')}}}
