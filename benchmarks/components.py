@@ -23,7 +23,7 @@ Run from the repository root:  python benchmarks/components.py  [--n-train 55000
                                                                  [--only adam nadam] [--quick] [--json PATH]
 """
 from __future__ import annotations
-import argparse, datetime, json, os, platform, statistics, sys, time
+import argparse, datetime, json, os, platform, statistics, time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
@@ -32,7 +32,8 @@ import keras
 
 from training_deep_nets.core import atomic_write_text, check_int, format_device_report
 from training_deep_nets.data import synthetic_split
-from training_deep_nets.training import build_mlp, train
+from training_deep_nets.engine import train
+from training_deep_nets.experiments import build_mlp
 from training_deep_nets import optimizers as ours
 
 TARGET_RATIO = 1.05

@@ -31,13 +31,14 @@ import argparse, datetime, json, os, platform, resource, statistics, sys, time
 from types import SimpleNamespace
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import numpy as np
 import tensorflow as tf
 import keras
 
 from training_deep_nets.core import atomic_write_text, check_int, run_isolated, set_seed
 from training_deep_nets.data import synthetic_split
-from training_deep_nets.training import build_mlp, eager_reference_train, train
+from training_deep_nets.engine import train
+from training_deep_nets.experiments import build_mlp
+from training_deep_nets.testing import eager_reference_train
 
 N_PARAMS = 266_610  # 784*300+300 + 300*100+100 + 100*10+10
 # batch size -> {ratio: (comparison, threshold)}; batch sizes without targets get "n/a" verdicts
@@ -217,17 +218,15 @@ def format_batch(r, reps):
     return "\n".join(out)
 
 
-ENGINE_ONLY_RSS = """
-import re, keras
-from training_deep_nets.data import synthetic_split
-from training_deep_nets.training import build_mlp, train
-data = synthetic_split(n_train={n_train}, n_valid={n_valid}, n_test=100)
-model = build_mlp(784, (300, 100), 10, seed=42)
-r = train(model, data, keras.optimizers.SGD(0.01, momentum=0.9), epochs=2, batch_size={batch}, quiet=True, progress=False)
-# VmHWM, not ru_maxrss: Linux carries the parent's ru_maxrss over into a forked child, VmHWM starts afresh at exec
-hwm_kb = int(re.search(r"VmHWM:\\s*(\\d+) kB", open("/proc/self/status").read()).group(1))
-result = dict(rss_mb=hwm_kb / 1024, valid_acc=r.final_valid_acc)
-"""
+def engine_only_rss(n_train:int, n_valid:int, batch:int) -> dict:
+    "Run in a fresh process (run_isolated): peak RSS of an engine-only training run of the book's network."
+    import re
+    data = synthetic_split(n_train=n_train, n_valid=n_valid, n_test=100)
+    model = build_mlp(784, (300, 100), 10, seed=42)
+    r = train(model, data, keras.optimizers.SGD(0.01, momentum=0.9), epochs=2, batch_size=batch, quiet=True, progress=False)
+    # VmHWM, not ru_maxrss: Linux carries the parent's ru_maxrss over into a forked child, VmHWM starts afresh at exec
+    hwm_kb = int(re.search(r"VmHWM:\s*(\d+) kB", open("/proc/self/status").read()).group(1))
+    return dict(rss_mb=hwm_kb / 1024, valid_acc=r.final_valid_acc)
 
 
 def main(argv=None):
@@ -269,7 +268,7 @@ def main(argv=None):
     isolated = None
     if not a.no_isolated_rss:
         log("engine-only process for its peak RSS ...")
-        isolated = run_isolated(ENGINE_ONLY_RSS.format(n_train=n_train, n_valid=n_valid, batch=min(a.batch_sizes)),
+        isolated = run_isolated("benchmarks.engine:engine_only_rss", n_train, n_valid, min(a.batch_sizes),
                                 logical_cpus=1, timeout=300)
     load_after = os.getloadavg()
     meta.update(loadavg_after=[round(x, 2) for x in load_after], fit_jit_compile=fit_jit,

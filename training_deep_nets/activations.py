@@ -14,7 +14,7 @@ from .core import check_int, check_number
 
 # %% auto #0
 __all__ = ['SELU_ALPHA', 'SELU_SCALE', 'leaky_relu', 'elu', 'selu', 'gelu', 'swish', 'LeakyReLU', 'ELU', 'SELU', 'PReLU', 'RReLU',
-           'count_dead_units', 'signal_stats']
+           'count_dead_units', 'signal_stats', 'mirrored_activations_check']
 
 # %% ../nbs/05_activations.ipynb #0607663c
 SELU_ALPHA = 1.6732632423543772848170429916717  # α of Klambauer et al. (2017), "Self-Normalizing Neural Networks"
@@ -239,7 +239,7 @@ def signal_stats(activation, # a callable on tensors, e.g. `selu` or `tf.nn.relu
     return np.array(means), np.array(stds)
 
 # %% ../nbs/05_activations.ipynb #5a23da9c
-from .training import Experiment, register
+from .experiments import Experiment, register
 
 _BOOK_MLP = dict(hidden=(300, 100), optimizer="sgd", learning_rate=0.01, epochs=40, batch_size=50,
                  chapter="05_activations")
@@ -250,3 +250,44 @@ register(Experiment("elu", activation="training_deep_nets>elu", initializer="glo
 register(Experiment("selu", activation="training_deep_nets>selu", initializer="lecun_normal", standardize=True,
                     book_acc=0.97, description="SELU 300-100, LeCun normal init, standardized inputs, SGD lr 0.01",
                     **_BOOK_MLP));
+
+# %% ../nbs/05_activations.ipynb #e8c44310
+def mirrored_activations_check() -> dict:
+    "In a process with two logical CPUs: every activation under MirroredStrategy vs one device (engine and fit), and RReLU learning."
+    import tensorflow as tf
+    import contextlib
+    import keras
+    from training_deep_nets.activations import leaky_relu, elu, selu, gelu, swish, LeakyReLU, PReLU, RReLU, ELU, SELU
+    from training_deep_nets.engine import train
+    from training_deep_nets.testing import weight_diff
+    from training_deep_nets.data import synthetic_split
+    data = synthetic_split(n_train=256, n_valid=128, n_test=64, n_features=64, seed=0)
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    def model_of(layers): return keras.Sequential([keras.Input((64,))] + layers + [keras.layers.Dense(10)])
+    def every_activation():  # the functions as Dense activations, then each deterministic layer
+        return ([keras.layers.Dense(16, activation=f) for f in (leaky_relu, elu, selu, gelu, swish)] +
+                [l for layer in (LeakyReLU(0.1), PReLU(), ELU(0.7), SELU()) for l in (keras.layers.Dense(16), layer)])
+    keras.utils.set_random_seed(0)
+    w0 = model_of(every_activation()).get_weights()
+    def trained(kind, distributed):
+        with (strategy.scope() if distributed else contextlib.nullcontext()):
+            model, optimizer = model_of(every_activation()), keras.optimizers.SGD(0.05)
+            model.set_weights(w0)
+            if kind == "fit":
+                model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        if kind == "fit":
+            losses = model.fit(data.X_train, data.y_train, batch_size=32, epochs=2, verbose=0).history["loss"]
+        else:
+            losses = train(model, data, optimizer, epochs=2, batch_size=32, quiet=True, jit_compile=False,
+                           strategy=strategy if distributed else None).history["loss"]
+        return model.get_weights(), losses
+    diff = weight_diff
+    (single, _), (mirrored, _) = trained("engine", False), trained("engine", True)
+    fit_weights, fit_losses = trained("fit", True)
+    with strategy.scope():
+        rrelu_model, optimizer = model_of([keras.layers.Dense(32), RReLU(seed=1)]), keras.optimizers.SGD(0.05)
+    rrelu = train(rrelu_model, data, optimizer, epochs=3, batch_size=32, quiet=True, strategy=strategy)
+    result = dict(replicas=strategy.num_replicas_in_sync, engine_max_abs_diff=diff(single, mirrored),
+                  engine_moved=diff(single, w0), fit_moved=diff(fit_weights, w0), fit_losses=fit_losses,
+                  rrelu_valid_acc=rrelu.history["valid_acc"], rrelu_loss=rrelu.history["loss"])
+    return result

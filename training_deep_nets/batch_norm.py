@@ -9,10 +9,10 @@ import tensorflow as tf
 import keras
 
 from .core import check_int, check_number
-from .training import Experiment, register, spec
+from .experiments import Experiment, register, spec
 
 # %% auto #0
-__all__ = ['BOOK_INITIALIZER', 'ELU_BN', 'DEEP_SIGMOID_BN', 'BatchNorm']
+__all__ = ['BOOK_INITIALIZER', 'ELU_BN', 'DEEP_SIGMOID_BN', 'BatchNorm', 'mirrored_batch_norm_check']
 
 # %% ../nbs/06_batch_norm.ipynb #9394b840
 def _check_bool(name:str, value) -> bool:
@@ -106,17 +106,63 @@ class BatchNorm(keras.layers.Layer):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale, "synchronized": self.synchronized}
 
+# %% ../nbs/06_batch_norm.ipynb #54b3d87e
+def mirrored_batch_norm_check() -> dict:
+    "In a process with two logical CPUs: ours and Keras's batch norm under MirroredStrategy, per-replica and synchronized, and the engine."
+    import tensorflow as tf
+    import numpy as np, keras
+    from training_deep_nets.batch_norm import BatchNorm
+    from training_deep_nets.experiments import Experiment, run, spec
+    from training_deep_nets.testing import weight_diff
+    from training_deep_nets.data import synthetic_split
+    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    rng = np.random.default_rng()
+    X = (rng.normal(size=(64, 6)) * 3 + 1).astype("float32"); y = rng.integers(0, 3, 64)
+
+    def fit(layer, synchronized, strategy):
+        with strategy.scope():
+            keras.utils.set_random_seed(1)
+            bn = layer(momentum=0.5, synchronized=synchronized)
+            model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4, use_bias=False), bn,
+                                      keras.layers.Activation("elu"), keras.layers.Dense(3)])
+            model.compile(keras.optimizers.SGD(0.1), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(X, y, batch_size=32, epochs=2, verbose=0, shuffle=False)
+        copies = getattr(bn.moving_mean.value, "values", [bn.moving_mean.value])
+        return model, [np.asarray(c.numpy()) for c in copies]
+
+    diff = weight_diff
+    result = {"replicas": mirrored.num_replicas_in_sync}
+    single, _ = fit(BatchNorm, False, tf.distribute.get_strategy())   # on one device `synchronized` changes nothing
+    for sync in (False, True):
+        ours, ours_copies = fit(BatchNorm, sync, mirrored)
+        ref, ref_copies = fit(keras.layers.BatchNormalization, sync, mirrored)
+        result[f"sync={sync}"] = dict(
+            trainable_ours_vs_keras=diff([v.numpy() for v in ours.trainable_variables], [v.numpy() for v in ref.trainable_variables]),
+            ours_copies_spread=float(np.abs(ours_copies[0] - ours_copies[1]).max()),
+            keras_copies_spread=float(np.abs(ref_copies[0] - ref_copies[1]).max()),
+            ours_vs_mean_of_keras_copies=float(np.abs(ours_copies[0] - (ref_copies[0] + ref_copies[1]) / 2).max()),
+            ours_vs_single=diff(ours.get_weights(), single.get_weights()),
+            keras_vs_single=diff(ref.get_weights(), single.get_weights()))
+
+    data = synthetic_split(n_train=256, n_valid=64, n_test=64, seed=0)
+    exp = Experiment("bn-dist", hidden=(32, 16), activation="elu", batch_norm="before", batch_size=32,
+                     mlp={"batch_norm_layer": spec(BatchNorm, momentum=0.9, synchronized=True)}, learning_rate=0.1, epochs=1)
+    one = run(exp, data, quiet=True, evaluate_test=False, jit_compile=False)
+    two = run(exp, data, quiet=True, evaluate_test=False, strategy=mirrored)
+    result["engine, synchronized"] = diff(one.model.get_weights(), two.model.get_weights())
+    return result
+
 # %% ../nbs/06_batch_norm.ipynb #7451e3aa
 BOOK_INITIALIZER = spec("VarianceScaling", scale=1.0, mode="fan_in", distribution="truncated_normal")  # tf.variance_scaling_initializer()
 
 ELU_BN = register(Experiment(
     "elu-bn", hidden=(300, 100), activation="elu", initializer=BOOK_INITIALIZER, batch_norm="before",
-    batch_norm_layer=spec(BatchNorm, momentum=0.9), batch_norm_outputs=True, optimizer="sgd", learning_rate=0.01, epochs=20, batch_size=200,
+    mlp={"batch_norm_layer": spec(BatchNorm, momentum=0.9), "batch_norm_outputs": True}, optimizer="sgd", learning_rate=0.01, epochs=20, batch_size=200,
     book_acc=0.9742, chapter="06_batch_norm",
     description="the book's: ELU 300-100, BN (momentum 0.9) before each ELU and on the logits, SGD lr 0.01, batch 200"))
 
 DEEP_SIGMOID_BN = register(Experiment(
     "deep-sigmoid-bn", hidden=(100,) * 10, activation="sigmoid", batch_norm="before",
-    batch_norm_layer=spec(BatchNorm, momentum=0.9), optimizer="sgd", learning_rate=0.01,
+    mlp={"batch_norm_layer": spec(BatchNorm, momentum=0.9)}, optimizer="sgd", learning_rate=0.01,
     optimizer_kwargs={"momentum": 0.9}, epochs=20, batch_size=50, book_acc=None, chapter="06_batch_norm",
     description="ours: 10 sigmoid layers of 100 with BN before each, SGD momentum 0.9"))

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from fastcore.script import Param, anno_parser, store_true
 
-from .core import check_int, check_number, check_choice, atomic_path, atomic_write_text, \
-    device_report, format_device_report
+from .core import check_int, check_number, atomic_write_text, format_device_report
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'console_command', 'load_cli_data', 'experiments_table', 'tdn_list', 'write_results', 'tdn_reproduce',
@@ -68,7 +67,8 @@ def experiments_table(experiments:list, # Experiment objects
 def tdn_list(chapter:str=None, # only this chapter's experiments, e.g. 05_activations
             ):
     "List the registered experiments of the chapter with the book's figures."
-    from training_deep_nets.training import list_experiments
+    import training_deep_nets.chapters  # noqa: F401 (importing it registers every chapter's experiments)
+    from training_deep_nets.experiments import list_experiments
     exps = list_experiments(chapter)
     if not exps: raise ValueError(f"no experiments registered for chapter {chapter!r}")
     print(experiments_table(exps))
@@ -82,7 +82,7 @@ def write_results(results:list, # TrainResults
     "Write results.csv, results.md, results.json and curves.png into `out`; return their paths."
     import matplotlib; matplotlib.use("Agg") if "matplotlib.pyplot" not in sys.modules else None
     import matplotlib.pyplot as plt
-    from training_deep_nets.training import results_table, plot_learning_curves
+    from training_deep_nets.experiments import results_table, plot_learning_curves
     out = Path(out)
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out must be a folder, got the file {out}")
     out.mkdir(parents=True, exist_ok=True)
@@ -108,7 +108,8 @@ def tdn_reproduce(names:Param("experiments to run (default: all registered)", st
                   quiet:store_true=False, # no per-epoch lines
                  ):
     "Run the chapter's registered experiments and write a comparison table and learning curves."
-    from training_deep_nets.training import list_experiments, get_experiment, run, results_table
+    import training_deep_nets.chapters  # noqa: F401 (importing it registers every chapter's experiments)
+    from training_deep_nets.experiments import list_experiments, get_experiment, run, results_table
     if epochs is not None: check_int("--epochs", epochs, 1)
     exps = [get_experiment(n) for n in names] if names else list_experiments()   # unknown names fail here, first
     out = Path(out)
@@ -151,21 +152,23 @@ def tdn_train(experiment:str="baseline", # registered experiment to start from
               quiet:store_true=False, # no per-epoch lines
              ):
     "Train one experiment (a registered one, changed by the flags given) and print its result."
-    from training_deep_nets.training import get_experiment, run, results_table
+    import training_deep_nets.chapters  # noqa: F401 (importing it registers every chapter's experiments)
+    from training_deep_nets.experiments import get_experiment, run, results_table
     changes = {}
     if hidden is not None:
         try: changes["hidden"] = tuple(int(h) for h in hidden.split(","))
         except ValueError: raise ValueError(f"--hidden must be comma-separated integers, e.g. 300,100, got {hidden!r}") from None
     for key, value in dict(activation=activation, initializer=initializer, optimizer=optimizer, learning_rate=lr,
-                           batch_norm=batch_norm, dropout=dropout, epochs=epochs, batch_size=batch_size, seed=seed).items():
+                           batch_norm=batch_norm, epochs=epochs, batch_size=batch_size, seed=seed).items():
         if value is not None: changes[key] = value
     if clip is not None: changes["clip"] = _parse_clip(clip)
     base = get_experiment(experiment)
+    if dropout is not None: changes["mlp"] = {**base.mlp, "dropout": check_number("--dropout", dropout, 0, 1, high_inclusive=False)}
     if momentum is not None: changes["optimizer_kwargs"] = {**base.optimizer_kwargs, "momentum": check_number("--momentum", momentum, 0, 1)}
     exp = base.replace(**changes) if changes else base
     if changes: exp = exp.replace(name=f"{exp.name}-custom", description="from tdn_train flags")
     # build once on tiny input to fail on unknown names before loading data
-    from training_deep_nets.training import build_model, build_optimizer
+    from training_deep_nets.experiments import build_model, build_optimizer
     build_model(exp.replace(hidden=(1,) * len(exp.hidden)), 2, 2); build_optimizer(exp)
     print(format_device_report())
     split = load_cli_data(data)

@@ -7,17 +7,17 @@ from __future__ import annotations
 import json, os
 from pathlib import Path
 
-import numpy as np
 import tensorflow as tf
 import keras
 
 from .core import check_int, check_number, atomic_path, atomic_write_text
-from . import training
-from .training import Experiment, register, run
+from . import engine
+from .experiments import Experiment, register, run
 
 # %% auto #0
 __all__ = ['RELU_CLIP', 'clip_by_value', 'clip_by_norm', 'global_norm', 'clip_by_global_norm', 'models_dir',
-           'pretrained_clip_model_path', 'save_model_atomic', 'train_clip_model', 'load_pretrained_clip_model']
+           'pretrained_clip_model_path', 'save_model_atomic', 'train_clip_model', 'load_pretrained_clip_model',
+           'per_replica_clipping_check']
 
 # %% ../nbs/07_gradient_clipping.ipynb #0dfefc9d
 def _check_grads(grads) -> list:
@@ -89,9 +89,9 @@ def clip_by_global_norm(grads:list, # gradients: tensors, `tf.IndexedSlices` or 
     return [_map_values(g, lambda values: values * tf.cast(scale, values.dtype)) for g in grads]
 
 # %% ../nbs/07_gradient_clipping.ipynb #e410f2a6
-training.register_grad_transform("value", clip_by_value)
-training.register_grad_transform("norm", clip_by_norm)
-training.register_grad_transform("global_norm", clip_by_global_norm);
+engine.register_grad_transform("value", clip_by_value)
+engine.register_grad_transform("norm", clip_by_norm)
+engine.register_grad_transform("global_norm", clip_by_global_norm);
 
 # %% ../nbs/07_gradient_clipping.ipynb #afe636b1
 RELU_CLIP = register(Experiment(
@@ -150,3 +150,27 @@ def load_pretrained_clip_model(path:str|Path|None=None, # the `.keras` file; `pr
                                 f"`train_clip_model(load_mnist(...))` from training_deep_nets.clipping "
                                 f"(set $TDN_MODELS_DIR to keep models elsewhere)")
     return keras.saving.load_model(path)
+
+# %% ../nbs/07_gradient_clipping.ipynb #dabc391c
+def per_replica_clipping_check() -> dict:
+    "In a process with two logical CPUs: Keras's clipping arguments and the engine's `clip=` on one device vs two replicas."
+    import tensorflow as tf
+    import contextlib, keras
+    from training_deep_nets.data import synthetic_split
+    from training_deep_nets.engine import train
+    from training_deep_nets.experiments import build_mlp
+    from training_deep_nets.testing import weight_diff
+    from training_deep_nets.core import set_seed
+    data = synthetic_split(n_train=256, n_valid=64, n_test=64, seed=0)
+    def weights(strategy, clip=None, **keras_clip):
+        set_seed(0)
+        with strategy.scope() if strategy else contextlib.nullcontext():
+            model, opt = build_mlp(hidden=(32, 16), seed=0), keras.optimizers.SGD(0.1, **keras_clip)
+        train(model, data, opt, epochs=1, batch_size=32, clip=clip, quiet=True, strategy=strategy, jit_compile=False)
+        return model.get_weights()
+    cases = {"Keras SGD(clipvalue=0.002)": dict(clipvalue=0.002), "Keras SGD(global_clipnorm=0.05)": dict(global_clipnorm=0.05),
+             "engine clip=('value', 0.002)": dict(clip=("value", 0.002)),
+             "engine clip=('global_norm', 0.05)": dict(clip=("global_norm", 0.05))}
+    result = {label: weight_diff(weights(None, **kw), weights(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]), **kw))
+              for label, kw in cases.items()}
+    return result

@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #a9edab14
 from __future__ import annotations
-import contextlib, json, math, numbers, os, platform, random, subprocess, sys, tempfile, textwrap
+import contextlib, json, math, numbers, os, platform, re, subprocess, sys, tempfile
 from pathlib import Path
 
 import numpy as np
 
 # %% auto #0
-__all__ = ['check_int', 'check_number', 'check_choice', 'set_seed', 'in_colab', 'device_report', 'format_device_report',
-           'atomic_path', 'atomic_write_text', 'run_isolated']
+__all__ = ['check_int', 'check_number', 'check_choice', 'check_bool', 'check_xy', 'set_seed', 'in_colab', 'device_report',
+           'format_device_report', 'atomic_path', 'atomic_write_text', 'function_path', 'isolated_process',
+           'isolated_result', 'run_isolated']
 
 # %% ../nbs/00_core.ipynb #bae00287
 def check_int(name:str, # argument name, used in the error message
@@ -57,6 +58,41 @@ def check_choice(name:str, # argument name, used in the error message
         raise ValueError(f"`{name}` must be one of {sorted(map(str, allowed))}, got {value!r}")
     return value
 
+# %% ../nbs/00_core.ipynb #4b9615af
+def check_bool(name:str, # argument name, used in the error message
+               value, # the value passed by the caller
+              ) -> bool:
+    "Return `value` if it is a real bool (`True`/`False`, NumPy's too), else raise a `TypeError` naming `name`."
+    if isinstance(value, (bool, np.bool_)): return bool(value)
+    raise TypeError(f"`{name}` must be True or False, got {value!r} ({type(value).__name__})")
+
+# %% ../nbs/00_core.ipynb #30d1d5b5
+def check_xy(X, # inputs: one row per sample
+             y, # integer labels, one per row of `X`
+             x_name:str="X", # name of `X` in messages, e.g. "data.X_valid"
+             y_name:str="y", # name of `y` in messages
+             n_classes:int|None=None, # labels must be in [0, n_classes) when given
+             ndim:int|None=2, # the number of dimensions `X` must have (None: at least 2)
+            ) -> tuple:
+    "Validate one (inputs, labels) pair; return them as float32 and int32 arrays (no copy when they already are)."
+    X, y = np.asarray(X), np.asarray(y)
+    if (X.ndim != ndim) if ndim is not None else (X.ndim < 2):
+        want = f"{ndim}-D (samples x features)" if ndim == 2 else f"{ndim or 'at least 2'}-D"
+        raise ValueError(f"`{x_name}` must be {want}, got shape {X.shape}")
+    if y.ndim != 1: raise ValueError(f"`{y_name}` must be 1-D (one label per sample), got shape {y.shape}")
+    if len(X) != len(y): raise ValueError(f"`{x_name}` and `{y_name}` must have the same length, got {len(X)} and {len(y)}")
+    if len(X) == 0: raise ValueError(f"`{x_name}` is empty: at least one sample is needed")
+    if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
+        raise ValueError(f"`{x_name}` must hold real numbers, got dtype {X.dtype}")
+    if not np.issubdtype(y.dtype, np.integer): raise ValueError(f"`{y_name}` must hold integer class ids, got dtype {y.dtype}")
+    lo, hi = int(y.min()), int(y.max())
+    if lo < 0 or (n_classes is not None and hi >= n_classes):
+        allowed = f"[0, {n_classes})" if n_classes is not None else ">= 0"
+        raise ValueError(f"`{y_name}` must hold integer labels in {allowed}, got range [{lo}, {hi}]")
+    X = X.astype(np.float32, copy=False)
+    if not np.isfinite(X).all(): raise ValueError(f"`{x_name}` contains NaN or inf")
+    return X, y.astype(np.int32, copy=False)
+
 # %% ../nbs/00_core.ipynb #9b6ffb58
 def set_seed(seed:int=42, # seed for Python's `random`, NumPy and TensorFlow
              deterministic:bool=False, # also make TensorFlow ops deterministic (slower, mostly on GPU)
@@ -77,16 +113,17 @@ def in_colab() -> bool:
 
 # %% ../nbs/00_core.ipynb #b31c764e
 def device_report() -> dict:
-    "Versions, devices and environment of this process, as a dict."
+    "Versions, devices (the GPUs this process may use, its logical CPUs) and environment of this process, as a dict."
     import tensorflow as tf, keras
-    gpus = tf.config.list_physical_devices("GPU")
+    gpus = tf.config.get_visible_devices("GPU")  # those this process may use
     gpu_names = []
     for gpu in gpus:
         try: gpu_names.append(tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name))
         except Exception: gpu_names.append(gpu.name)
     return dict(python=platform.python_version(), tensorflow=tf.__version__, keras=keras.__version__,
                 numpy=np.__version__, platform=platform.platform(), cpu_count=os.cpu_count(),
-                cpus=len(tf.config.list_physical_devices("CPU")), gpus=gpu_names, colab=in_colab())
+                cpus=len(tf.config.list_physical_devices("CPU")), logical_cpus=len(tf.config.list_logical_devices("CPU")),
+                gpus=gpu_names, colab=in_colab())
 
 def format_device_report(report:dict|None=None, # a `device_report()`; a fresh one when None
                         ) -> str:
@@ -121,28 +158,70 @@ def atomic_write_text(path:str|Path, # the final file name
     return Path(path)
 
 # %% ../nbs/00_core.ipynb #fcae777e
-_ISOLATED_PRELUDE = """
-import os, json, sys
+_ISOLATED_MAIN = r"""
+import importlib, json, os, sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+request = json.loads(sys.argv[1])
 import tensorflow as tf
-_cpus = tf.config.list_physical_devices("CPU")
-if {n} > 1:
-    tf.config.set_logical_device_configuration(_cpus[0], [tf.config.LogicalDeviceConfiguration()] * {n})
-result = None
+tf.config.set_visible_devices([], "GPU")  # replicas are logical CPUs, also on a GPU runtime
+if request["logical_cpus"] > 1:
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * request["logical_cpus"])
+module, _, qualname = request["fn"].partition(":")
+fn = importlib.import_module(module)
+for part in qualname.split("."): fn = getattr(fn, part)
+result = fn(*request["args"], **request["kwargs"])
+sys.stdout.write("\n@@RESULT@@" + json.dumps(result) + "\n")
 """
 
-def run_isolated(code:str, # Python source; it assigns a JSON-serializable value to `result`
-                 logical_cpus:int=2, # logical CPU devices to configure before TensorFlow starts
-                 timeout:float=600, # seconds before the subprocess is killed
-                ):
-    "Run `code` in a fresh Python process with `logical_cpus` CPU devices; return its `result`."
+def function_path(fn, # a function of an importable module, or its "module:function" name
+                 ) -> str:
+    "The `module:qualname` a fresh process imports `fn` by; a `ValueError` for functions it could not import."
+    if isinstance(fn, str):
+        if not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*", fn):
+            raise ValueError(f"`fn` must be a function or a 'module:function' string, got {fn!r}")
+        return fn
+    module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", None)
+    if not callable(fn) or module is None or qualname is None:
+        raise TypeError(f"`fn` must be a function or a 'module:function' string, got {fn!r}")
+    if module == "__main__" or "<locals>" in qualname or "<lambda>" in qualname:
+        raise ValueError(f"`fn` must be defined at the top level of an importable module (a fresh process imports it), "
+                         f"got {module}.{qualname}")
+    return f"{module}:{qualname}"
+
+def isolated_process(fn, # a function of an importable module, or its "module:function" name
+                     args:tuple=(), # JSON-serializable positional arguments
+                     kwargs:dict|None=None, # JSON-serializable keyword arguments
+                     logical_cpus:int=1, # logical CPU devices to configure before TensorFlow starts
+                     env:dict|None=None, # extra environment variables of the child (e.g. TF_CONFIG)
+                    ) -> subprocess.Popen:
+    "Start `fn(*args, **kwargs)` in a fresh Python process; read its result with `isolated_result`."
     logical_cpus = check_int("logical_cpus", logical_cpus, minimum=1)
-    source = _ISOLATED_PRELUDE.format(n=logical_cpus) + textwrap.dedent(code) + \
-             "\nprint('@@RESULT@@' + json.dumps(result))\n"
-    proc = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=timeout,
-                          cwd=os.getcwd(), env={**os.environ, "PYTHONHASHSEED": "0"})
-    lines = [l for l in proc.stdout.splitlines() if l.startswith("@@RESULT@@")]
+    request = json.dumps(dict(fn=function_path(fn), args=list(args), kwargs=dict(kwargs or {}), logical_cpus=logical_cpus))
+    return subprocess.Popen([sys.executable, "-c", _ISOLATED_MAIN, request], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=os.getcwd(),
+                            env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})})
+
+def isolated_result(proc:subprocess.Popen, # a process from `isolated_process`
+                    timeout:float=600, # seconds to wait before the process is killed
+                   ):
+    "Wait for an isolated process and return its result; a `RuntimeError` with its last stderr lines if it failed."
+    try: out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill(); proc.communicate()
+        raise TimeoutError(f"isolated run did not finish within {timeout} s and was killed") from None
+    lines = [l for l in out.splitlines() if l.startswith("@@RESULT@@")]
     if proc.returncode != 0 or not lines:
-        tail = "\n".join((proc.stderr or "").splitlines()[-25:])
+        tail = "\n".join((err or "").splitlines()[-25:])
         raise RuntimeError(f"isolated run failed (exit code {proc.returncode}):\n{tail}")
     return json.loads(lines[-1][len("@@RESULT@@"):])
+
+def run_isolated(fn, # a function of an importable module, or its "module:function" name
+                 *args, # JSON-serializable positional arguments of `fn`
+                 logical_cpus:int=2, # logical CPU devices to configure before TensorFlow starts
+                 timeout:float=600, # seconds before the subprocess is killed
+                 **kwargs, # JSON-serializable keyword arguments of `fn`
+                ):
+    "Call `fn(*args, **kwargs)` in a fresh Python process with `logical_cpus` CPU devices and no GPU; return its result."
+    timeout = check_number("timeout", timeout, low=0, low_inclusive=False)
+    return isolated_result(isolated_process(fn, args, kwargs, logical_cpus=logical_cpus), timeout=timeout)

@@ -301,7 +301,7 @@ def lsuv_init(model:keras.Model, # a built Sequential or functional model with D
     return report
 
 # %% ../nbs/04_initializers.ipynb #23035e4f
-from .training import Experiment, register, spec
+from .experiments import Experiment, register, spec
 
 RELU_HE_INIT = register(Experiment("relu-he-init", hidden=(300, 100), activation="relu", initializer=spec(HeNormal),
                     optimizer="sgd", learning_rate=0.01, epochs=20, batch_size=50, book_acc=None,

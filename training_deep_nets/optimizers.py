@@ -398,7 +398,7 @@ def trajectory(optimizer:keras.optimizers.Optimizer, # a fresh optimizer
     return run().numpy()
 
 # %% ../nbs/09_optimizers.ipynb #db8f426a
-from .training import Experiment, register, spec
+from .experiments import Experiment, register, spec
 
 def _optimizer_experiment(name, optimizer_spec, learning_rate, description):
     return register(Experiment(

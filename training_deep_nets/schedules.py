@@ -11,7 +11,9 @@ import numpy as np
 import keras
 from keras import ops
 
-from .core import check_int, check_number, check_choice
+from .core import check_int, check_number, check_choice, check_bool, check_xy
+from .engine import train
+from .optimizers import Momentum  # registers Momentum, which the one-cycle experiment uses
 
 # %% auto #0
 __all__ = ['PowerDecay', 'ExponentialDecay', 'PiecewiseConstantDecay', 'PerformanceScheduler', 'OneCycleMomentum', 'OneCycle',
@@ -307,16 +309,6 @@ class LRFindResult:
         return ax
 
 # %% ../nbs/10_lr_schedules.ipynb #310c3249
-def _training_arrays(data):
-    "(X, y) from a split (X_train, y_train) or an (X, y) pair."
-    if hasattr(data, "X_train") and hasattr(data, "y_train"): X, y = data.X_train, data.y_train
-    elif isinstance(data, (tuple, list)) and len(data) == 2: X, y = data
-    else: raise TypeError(f"`data` must be a split with X_train/y_train or an (X, y) pair, got {type(data).__name__}")
-    X, y = np.asarray(X, np.float32), np.asarray(y)
-    if X.ndim < 2 or y.ndim != 1 or len(X) != len(y) or len(X) == 0:
-        raise ValueError(f"`data` must hold X of shape (n, ...) and y of shape (n,) with n > 0, got {X.shape} and {y.shape}")
-    return X, y
-
 def _sweep_optimizer(optimizer, schedule, optimizer_kwargs:dict):
     "A fresh optimizer of the kind `optimizer` names, its learning rate replaced by `schedule`."
     if isinstance(optimizer, keras.optimizers.Optimizer):
@@ -326,21 +318,38 @@ def _sweep_optimizer(optimizer, schedule, optimizer_kwargs:dict):
     template = keras.optimizers.get(optimizer)
     return type(template).from_config({**template.get_config(), **optimizer_kwargs, "learning_rate": schedule})
 
-def lr_find(model:keras.Model, # a built model whose outputs are logits (or probabilities, with a matching `loss`)
+class _SweepRecorder(keras.callbacks.Callback):
+    "The LR finder's batch hook on the engine: each step's own loss, its smoothed value; stops on divergence or at the end."
+    def __init__(self, sweep, num_steps:int, smoothing:float, diverge_factor:float):
+        super().__init__()
+        self.sweep, self.num_steps, self.smoothing, self.diverge_factor = sweep, num_steps, smoothing, diverge_factor
+        self.lrs, self.losses, self.smoothed, self.average, self.best, self.diverged = [], [], [], 0.0, math.inf, False
+
+    def on_train_batch_end(self, batch, logs=None):
+        i = len(self.losses)
+        self.lrs.append(float(self.sweep(i)))          # the rate this step used (the optimizer's step counter was i)
+        self.losses.append(logs["loss"])               # this batch's own loss, not a running mean
+        self.average = self.smoothing * self.average + (1 - self.smoothing) * logs["loss"]
+        self.smoothed.append(self.average / (1 - self.smoothing ** (i + 1)))
+        if not math.isfinite(self.smoothed[-1]) or (i > 0 and self.smoothed[-1] > self.diverge_factor * self.best):
+            self.diverged = True
+        self.best = min(self.best, self.smoothed[-1])
+        if self.diverged or len(self.losses) == self.num_steps: self.model.stop_training = True
+
+def lr_find(model:keras.Model, # a built model whose outputs are logits
             data, # a split with X_train and y_train, or an (X, y) pair
             optimizer="sgd", # a Keras optimizer name, a spec dict or an optimizer class (a fresh one is made)
             start_lr:float=1e-5, # learning rate of the first step (> 0)
             end_lr:float=10.0, # learning rate of the last step (> start_lr)
             num_steps:int=100, # steps of the sweep (integer >= 2)
             batch_size:int=50, # mini-batch size
-            loss=None, # a Keras loss; default sparse categorical cross-entropy from logits
             smoothing:float=0.9, # EMA factor of the smoothed loss, in [0, 1) (higher: smoother but lagging)
             diverge_factor:float=4.0, # stop when the smoothed loss exceeds this multiple of its minimum (> 1)
-            restore_weights:bool=True, # put the model's weights back afterwards
+            restore_weights:bool=True, # leave the model's weights as they were (else it keeps the sweep's last weights)
             seed:int=0, # seed of the batch order
             **optimizer_kwargs, # further optimizer arguments, e.g. momentum=0.9
            ) -> LRFindResult:
-    "Sweep the learning rate exponentially from `start_lr` to `end_lr` over `num_steps` steps; record the loss at each."
+    "Sweep the learning rate exponentially from `start_lr` to `end_lr` over `num_steps` engine steps; record each step's loss."
     if not isinstance(model, keras.Model): raise TypeError(f"`model` must be a keras.Model, got {type(model).__name__}")
     start_lr = check_number("start_lr", start_lr, low=0, low_inclusive=False)
     end_lr = check_number("end_lr", end_lr, low=start_lr, low_inclusive=False)
@@ -348,46 +357,24 @@ def lr_find(model:keras.Model, # a built model whose outputs are logits (or prob
     batch_size = check_int("batch_size", batch_size, minimum=1)
     smoothing = check_number("smoothing", smoothing, low=0, high=1, high_inclusive=False)
     diverge_factor = check_number("diverge_factor", diverge_factor, low=1, low_inclusive=False)
-    seed = check_int("seed", seed, minimum=0)
-    X, y = _training_arrays(data)
+    restore_weights, seed = check_bool("restore_weights", restore_weights), check_int("seed", seed, minimum=0)
+    if not (hasattr(data, "X_train") or isinstance(data, (tuple, list)) and len(data) == 2):
+        raise TypeError(f"`data` must be a split with X_train/y_train or an (X, y) pair, got {type(data).__name__}")
+    X, y = check_xy(*((data.X_train, data.y_train) if hasattr(data, "X_train") else data), "data X", "data y")
     if batch_size > len(X): raise ValueError(f"`batch_size` must be <= the {len(X)} training examples, got {batch_size}")
-    import tensorflow as tf
 
     # lr(step) = start_lr * (end_lr / start_lr) ** (step / (num_steps - 1)): exponential growth
     sweep = ExponentialDecay(start_lr, num_steps - 1, end_lr / start_lr)
     sweep_optimizer = _sweep_optimizer(optimizer, sweep, optimizer_kwargs)
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True) if loss is None else keras.losses.get(loss)
-    variables = model.trainable_variables
-    saved = [w.copy() for w in model.get_weights()] if restore_weights else None
-
-    @tf.function
-    def step(xb, yb):
-        with tf.GradientTape() as tape:
-            batch_loss = loss_fn(yb, model(xb, training=True))
-            total = batch_loss + tf.add_n(model.losses) if model.losses else batch_loss
-        sweep_optimizer.apply(tape.gradient(total, variables), variables)
-        return batch_loss
-
-    rng = np.random.default_rng(seed)
-    X_all, y_all = tf.constant(X), tf.constant(y)
-    order, position = rng.permutation(len(X)), 0
-    lrs, losses, smoothed, average, best, diverged = [], [], [], 0.0, math.inf, False
-    try:
-        for i in range(num_steps):
-            if position + batch_size > len(order): order, position = rng.permutation(len(X)), 0
-            batch = tf.constant(order[position:position + batch_size]); position += batch_size
-            lrs.append(float(sweep(i)))          # the rate this step uses (the optimizer's step counter is i)
-            value = float(step(tf.gather(X_all, batch), tf.gather(y_all, batch)))
-            losses.append(value)
-            average = smoothing * average + (1 - smoothing) * value
-            smoothed.append(average / (1 - smoothing ** (i + 1)))
-            if not math.isfinite(smoothed[-1]) or (i > 0 and smoothed[-1] > diverge_factor * best):
-                diverged = True
-                break
-            best = min(best, smoothed[-1])
-    finally:
-        if restore_weights: model.set_weights(saved)
-    lrs, losses, smoothed = np.array(lrs), np.array(losses), np.array(smoothed)
+    # the sweep trains a copy: the caller's model keeps its weights, its compiled optimizer and its state
+    probe = keras.models.clone_model(model)
+    probe.set_weights(model.get_weights())
+    recorder = _SweepRecorder(sweep, num_steps, smoothing, diverge_factor)
+    epochs = -(-num_steps // (len(X) // batch_size))
+    train(probe, (X, y), sweep_optimizer, epochs=epochs, batch_size=batch_size, callbacks=[recorder], seed=seed, quiet=True)
+    if not restore_weights: model.set_weights(probe.get_weights())
+    lrs, losses, smoothed = np.array(recorder.lrs), np.array(recorder.losses), np.array(recorder.smoothed)
+    diverged = recorder.diverged or not np.all(np.isfinite(losses))
     finite = np.where(np.isfinite(smoothed), smoothed, np.inf)
     min_loss_lr = float(lrs[int(np.argmin(finite))])
     slopes = np.gradient(np.where(np.isfinite(smoothed), smoothed, np.nan), np.log(lrs)) if len(lrs) > 1 else np.zeros(1)
@@ -396,31 +383,8 @@ def lr_find(model:keras.Model, # a built model whose outputs are logits (or prob
                         steepest_lr=steepest_lr, diverged=diverged)
 
 # %% ../nbs/10_lr_schedules.ipynb #3a87a77a
-from .training import Experiment, register, register_experiment_adapter, spec
+from .experiments import Experiment, register, spec
 
-_CHAPTER = "10_lr_schedules"
-_STEPS_8000 = 5 * (8000 // 50)  # 5 epochs of the 8,000-image split at batch 50
-
-for _experiment in (
-    Experiment("momentum-exp-decay", hidden=(300, 50), activation="relu",
-               optimizer="sgd", optimizer_kwargs={"momentum": 0.9},
-               learning_rate=spec(ExponentialDecay, initial_learning_rate=0.1, decay_steps=10_000, decay_rate=0.1),
-               epochs=5, batch_size=50, book_acc=0.9816, chapter=_CHAPTER,
-               description="the book's run: ReLU 300-50, momentum 0.9, exponential decay 0.1 x0.1 per 10,000 steps"),
-    Experiment("momentum-constant-lr", hidden=(300, 50), activation="relu",
-               optimizer="sgd", optimizer_kwargs={"momentum": 0.9}, learning_rate=0.1,
-               epochs=5, batch_size=50, chapter=_CHAPTER,
-               description="the same without a schedule: momentum 0.9, learning rate 0.1 throughout"),
-    Experiment("one-cycle", hidden=(300, 50), activation="relu",
-               # by name: notebook 09's module registers Momentum; the engine imports it with the chapters
-               optimizer=spec("training_deep_nets>Momentum", momentum=spec(OneCycleMomentum, total_steps=_STEPS_8000)),
-               learning_rate=spec(OneCycle, max_lr=0.1, total_steps=_STEPS_8000),
-               epochs=5, batch_size=50, chapter=_CHAPTER,
-               description="1cycle: lr 0.01 -> 0.1 -> 0.01 -> 1e-5, momentum 0.95 -> 0.85 -> 0.95 over the whole run"),
-):
-    register(_experiment)
-
-# %% ../nbs/10_lr_schedules.ipynb #9deb5016
 _ONE_CYCLE_NAMES = ("training_deep_nets>OneCycle", "training_deep_nets>OneCycleMomentum")
 
 def _with_total_steps(value, total_steps:int):
@@ -443,5 +407,26 @@ def rescale_one_cycle(experiment:Experiment, # an experiment whose learning rate
     return experiment.replace(learning_rate=_with_total_steps(experiment.learning_rate, total_steps),
                               optimizer=_with_total_steps(experiment.optimizer, total_steps), epochs=epochs)
 
-# %% ../nbs/10_lr_schedules.ipynb #aea01485
-register_experiment_adapter(rescale_one_cycle)  # `run` stretches 1cycle over the run's own steps
+# %% ../nbs/10_lr_schedules.ipynb #9deb5016
+_CHAPTER = "10_lr_schedules"
+_STEPS_8000 = 5 * (8000 // 50)  # 5 epochs of the 8,000-image split at batch 50
+
+for _experiment in (
+    Experiment("momentum-exp-decay", hidden=(300, 50), activation="relu",
+               optimizer="sgd", optimizer_kwargs={"momentum": 0.9},
+               learning_rate=spec(ExponentialDecay, initial_learning_rate=0.1, decay_steps=10_000, decay_rate=0.1),
+               epochs=5, batch_size=50, book_acc=0.9816, chapter=_CHAPTER,
+               description="the book's run: ReLU 300-50, momentum 0.9, exponential decay 0.1 x0.1 per 10,000 steps"),
+    Experiment("momentum-constant-lr", hidden=(300, 50), activation="relu",
+               optimizer="sgd", optimizer_kwargs={"momentum": 0.9}, learning_rate=0.1,
+               epochs=5, batch_size=50, chapter=_CHAPTER,
+               description="the same without a schedule: momentum 0.9, learning rate 0.1 throughout"),
+    Experiment("one-cycle", hidden=(300, 50), activation="relu",
+               optimizer=spec(Momentum, momentum=spec(OneCycleMomentum, total_steps=_STEPS_8000)),
+               learning_rate=spec(OneCycle, max_lr=0.1, total_steps=_STEPS_8000),
+               # `run` stretches the cycle over the run's own steps (named, so that a fresh process can rebuild it)
+               adapt=("training_deep_nets.schedules:rescale_one_cycle",),
+               epochs=5, batch_size=50, chapter=_CHAPTER,
+               description="1cycle: lr 0.01 -> 0.1 -> 0.01 -> 1e-5, momentum 0.95 -> 0.85 -> 0.95 over the whole run"),
+):
+    register(_experiment)
