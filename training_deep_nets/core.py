@@ -11,8 +11,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['check_int', 'check_number', 'check_choice', 'check_bool', 'check_xy', 'set_seed', 'in_colab', 'device_report',
-           'format_device_report', 'atomic_path', 'atomic_write_text', 'function_path', 'isolated_process',
-           'isolated_result', 'run_isolated']
+           'format_device_report', 'atomic_path', 'atomic_write_text', 'function_path', 'resolve_function',
+           'isolated_process', 'isolated_result', 'run_isolated']
 
 # %% ../nbs/00_core.ipynb #bae00287
 def check_int(name:str, # argument name, used in the error message
@@ -159,7 +159,7 @@ def atomic_write_text(path:str|Path, # the final file name
 
 # %% ../nbs/00_core.ipynb #fcae777e
 _ISOLATED_MAIN = r"""
-import importlib, json, os, sys
+import json, os, sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 request = json.loads(sys.argv[1])
 import tensorflow as tf
@@ -167,10 +167,8 @@ tf.config.set_visible_devices([], "GPU")  # replicas are logical CPUs, also on a
 if request["logical_cpus"] > 1:
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * request["logical_cpus"])
-module, _, qualname = request["fn"].partition(":")
-fn = importlib.import_module(module)
-for part in qualname.split("."): fn = getattr(fn, part)
-result = fn(*request["args"], **request["kwargs"])
+from training_deep_nets.core import resolve_function
+result = resolve_function(request["fn"])(*request["args"], **request["kwargs"])
 sys.stdout.write("\n@@RESULT@@" + json.dumps(result) + "\n")
 """
 
@@ -188,6 +186,15 @@ def function_path(fn, # a function of an importable module, or its "module:funct
         raise ValueError(f"`fn` must be defined at the top level of an importable module (a fresh process imports it), "
                          f"got {module}.{qualname}")
     return f"{module}:{qualname}"
+
+def resolve_function(path:str, # "module:function" (a dotted qualname after the colon is allowed)
+                    ):
+    "The function a `module:function` name stands for, imported: the inverse of `function_path`."
+    import importlib
+    module, _, qualname = function_path(path).partition(":")
+    obj = importlib.import_module(module)
+    for part in qualname.split("."): obj = getattr(obj, part)
+    return obj
 
 def isolated_process(fn, # a function of an importable module, or its "module:function" name
                      args:tuple=(), # JSON-serializable positional arguments

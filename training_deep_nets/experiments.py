@@ -4,7 +4,7 @@
 
 # %% ../nbs/02a_experiments.ipynb #740e466d
 from __future__ import annotations
-import contextlib, dataclasses, importlib, inspect, json, math, re
+import contextlib, dataclasses, inspect, json, math, re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from .core import check_int, check_number, check_choice, check_bool, set_seed, atomic_path, function_path
+from .core import check_int, check_number, check_choice, check_bool, set_seed, atomic_path, function_path, resolve_function
 from .data import standardize
 from .engine import TrainResult, train
 
@@ -161,18 +161,8 @@ _MLP_EXTRAS = tuple(p for p in inspect.signature(build_mlp).parameters
 def _resolve(fn, name:str) -> Callable:
     "A function given as itself or as 'module:function'."
     if callable(fn): return fn
-    path = function_path(fn) if isinstance(fn, str) else None
-    if path is None: raise TypeError(f"`{name}` must be a function or a 'module:function' string, got {fn!r}")
-    module, _, qualname = path.partition(":")
-    obj = importlib.import_module(module)
-    for part in qualname.split("."): obj = getattr(obj, part)
-    return obj
-
-def _reference(fn, name:str):
-    "A function as plain data: 'module:function'."
-    if isinstance(fn, str): return function_path(fn)
-    if not callable(fn): raise TypeError(f"`{name}` must be a function or a 'module:function' string, got {fn!r}")
-    return function_path(fn)
+    if not isinstance(fn, str): raise TypeError(f"`{name}` must be a function or a 'module:function' string, got {fn!r}")
+    return resolve_function(fn)
 
 @dataclass(frozen=True)
 class Experiment:
@@ -247,9 +237,9 @@ class Experiment:
     def to_config(self) -> dict:
         "The experiment as JSON data: functions become 'module:function' names (they must be importable)."
         config = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        for key in ("callbacks", "adapt"): config[key] = [_reference(fn, key) for fn in config[key]]
+        for key in ("callbacks", "adapt"): config[key] = [function_path(fn) for fn in config[key]]
         for key in ("model", "trainer"):
-            if config[key] is not None: config[key] = _reference(config[key], key)
+            if config[key] is not None: config[key] = function_path(config[key])
         try: json.dumps(config)
         except TypeError as err: raise ValueError(f"give the experiment's components as names or specs to make it data ({err})") from None
         return json.loads(json.dumps(config))

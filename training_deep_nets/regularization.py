@@ -11,21 +11,15 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from .core import check_int, check_number
+from .core import check_int, check_number, check_bool
 
 # %% auto #0
 __all__ = ['SELU_ALPHA', 'SELU_SCALE', 'L1', 'L2', 'L1L2', 'tf1_l2_loss', 'tf1_l2_regularizer', 'Dropout', 'alpha_dropout_affine',
            'AlphaDropout', 'MCDropout', 'find_dropout_layers', 'mc_predict', 'reliability_bins',
-           'expected_calibration_error', 'plot_reliability_diagram', 'MaxNorm', 'clip_weights_by_norm']
+           'expected_calibration_error', 'plot_reliability_diagram', 'MaxNorm', 'clip_weights_by_norm',
+           'MaxNormClipper']
 
 # %% ../nbs/11_regularization.ipynb #8a2764d3
-def _check_bool(name:str, # argument name, used in the error message
-                value, # the value passed by the caller
-               ) -> bool:
-    "Return `value` if it is a real bool (`True`/`False`, NumPy's too), else raise a `TypeError` naming `name`."
-    if isinstance(value, (bool, np.bool_)): return bool(value)
-    raise TypeError(f"`{name}` must be True or False, got {value!r} ({type(value).__name__})")
-
 def _check_factor(name:str, # argument name, used in the error message
                   value, # the value passed by the caller
                  ) -> float:
@@ -219,7 +213,7 @@ def find_dropout_layers(model, # a Keras model (or layer)
                         always_on:bool=False, # only the layers that drop at inference too (`MCDropout`)
                        ) -> list:
     "The dropout layers with rate > 0 in `model`: Keras's (`Dropout`, `SpatialDropout*D`, `AlphaDropout`, `GaussianDropout`) and this module's."
-    always_on = _check_bool("always_on", always_on)
+    always_on = check_bool("always_on", always_on)
     found = [l for l in _sublayers(model)
              if isinstance(l, (_RandomDrop, *_KERAS_DROPOUT_TYPES)) and float(getattr(l, "rate", 0)) > 0]
     return [l for l in found if isinstance(l, MCDropout)] if always_on else found
@@ -240,7 +234,7 @@ def mc_predict(model, # a Keras model with dropout; its outputs are logits unles
     "Monte Carlo dropout: the mean and the standard deviation over `n_samples` stochastic passes of the predicted class probabilities."
     n_samples = check_int("n_samples", n_samples, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    from_logits, training = _check_bool("from_logits", from_logits), _check_bool("training", training)
+    from_logits, training = check_bool("from_logits", from_logits), check_bool("training", training)
     if not isinstance(model, keras.layers.Layer):
         raise ValueError(f"`model` must be a Keras model or layer, got {type(model).__name__}")
     X = np.asarray(X)
@@ -422,3 +416,23 @@ def clip_weights_by_norm(model_or_layers, # a Keras model (every layer with a ke
     kernels = [(l.kernel, _resolve_axes(axis, l.kernel.shape, f"the kernel of layer {l.name!r}")) for l in layers]  # check all first
     for kernel, axes in kernels: kernel.assign(tf.clip_by_norm(kernel, max_value, axes=axes))
     return [k for k, _ in kernels]
+
+class MaxNormClipper(keras.callbacks.Callback):
+    "The book's max-norm as a batch hook of the engine (or of `fit`): `clip_weights_by_norm` after every training step."
+    def __init__(self,
+                 max_value:float, # the largest norm allowed, > 0
+                 axis=0, # axis (or list of axes) of the norm: 0 is Keras's `MaxNorm`; the book's code used 1
+                 layers:tuple|None=None, # names of the layers to clip; None: every layer with a kernel
+                ):
+        super().__init__()
+        self.max_value, self.axis = check_number("max_value", max_value, low=0, low_inclusive=False), _check_axis(axis)
+        if layers is not None and (isinstance(layers, str) or not all(isinstance(n, str) for n in layers)):
+            raise TypeError(f"`layers` must be None or a sequence of layer names, got {layers!r}")
+        self.layers = None if layers is None else tuple(layers)
+
+    def on_train_begin(self, logs=None):
+        self._targets = self.model if self.layers is None else [self.model.get_layer(n) for n in self.layers]
+        for layer in _kernel_layers(self._targets):   # every kernel checked before the first step, none changed
+            _resolve_axes(self.axis, layer.kernel.shape, f"the kernel of layer {layer.name!r}")
+
+    def on_train_batch_end(self, batch, logs=None): clip_weights_by_norm(self._targets, self.max_value, self.axis)

@@ -37,13 +37,16 @@ def train_steps(model:keras.Model, # the model to train (its output is logits)
                 batches, # (X, y) pairs, one optimizer step each, in this order
                 loss:Callable|None=None, # loss(y, logits) -> scalar; default: mean sparse cross-entropy from logits
                 compiled:bool=True, # run the step as a `tf.function` (else eagerly)
+                training:bool|None=True, # the model's `training` flag; None: not passed (the book's forgotten flag)
                ) -> keras.Model:
     "One step per batch, in order: the fixed-batch loop that parity tests run on both sides of a comparison."
     compiled = check_bool("compiled", compiled)
+    if training is not None: check_bool("training", training)
     variables = model.trainable_variables
     def step(xb, yb):
         with tf.GradientTape() as tape:
-            _, total = mean_loss_and_total(model, yb, model(xb, training=True), loss)
+            logits = model(xb) if training is None else model(xb, training=training)
+            _, total = mean_loss_and_total(model, yb, logits, loss)
         optimizer.apply(tape.gradient(total, variables), variables)
     step = tf.function(step) if compiled else step
     for xb, yb in batches: step(tf.constant(xb, tf.float32), tf.constant(yb, tf.int32))
@@ -125,8 +128,10 @@ def _package_modules() -> list:
     "The modules of this package imported in this process, lowest first."
     return sorted(m for m in sys.modules if m.startswith("training_deep_nets.") and not m.endswith("_modidx"))
 
-def _run_pair(exp, n_train:int, epochs:int, strategy) -> tuple:
-    "The experiment trained on one device and under `strategy`, on the same synthetic data."
+def _run_pair(config:dict, n_train:int, epochs:int, modules, strategy) -> tuple:
+    "The experiment of `config` trained on one device and under `strategy`, on the same synthetic data."
+    _import_modules(modules)
+    exp = Experiment.from_config(config)
     data = synthetic_split(n_train=n_train, n_valid=64, n_test=64, seed=0)
     single = run(exp, data, epochs=epochs, quiet=True, evaluate_test=False, jit_compile=False)
     distributed = run(exp, data, epochs=epochs, quiet=True, evaluate_test=False, strategy=strategy)
@@ -138,10 +143,8 @@ def distributed_parity(config:dict, # an `Experiment.to_config()`
                        modules:list=(), # modules of this package to import first
                       ) -> dict:
     "In a process with two logical CPUs: train on one device and under MirroredStrategy over both; compare."
-    _import_modules(modules)
-    exp = Experiment.from_config(config)
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    single, mirrored = _run_pair(exp, n_train, epochs, strategy)
+    single, mirrored = _run_pair(config, n_train, epochs, modules, strategy)
     return dict(max_abs_diff=weight_diff(single.model, mirrored.model), replicas=strategy.num_replicas_in_sync,
                 single_valid_acc=single.history["valid_acc"], mirrored_valid_acc=mirrored.history["valid_acc"],
                 single_loss=single.history["loss"], mirrored_loss=mirrored.history["loss"])
@@ -165,9 +168,7 @@ def multi_worker_parity(config:dict, # an `Experiment.to_config()`
                        ) -> dict:
     "One worker of a MultiWorkerMirroredStrategy cluster (from TF_CONFIG): train on one device and on the cluster; compare."
     strategy = tf.distribute.MultiWorkerMirroredStrategy()  # first: collectives are configured at program start
-    _import_modules(modules)
-    exp = Experiment.from_config(config)
-    single, multi = _run_pair(exp, n_train, epochs, strategy)
+    single, multi = _run_pair(config, n_train, epochs, modules, strategy)
     weights = multi.model.get_weights()
     return dict(max_abs_diff=weight_diff(single.model, multi.model), replicas=strategy.num_replicas_in_sync,
                 task=json.loads(os.environ["TF_CONFIG"])["task"]["index"],
