@@ -12,7 +12,9 @@ The book's MLP (784-300-100-10, ReLU, SGD lr 0.01 momentum 0.9) on 55,000 synthe
                     accuracy metric (the engine tracks train accuracy too); `fit(epochs=2, batch_size=B,
                     shuffle=True, verbose=0)`; the second epoch is timed by a callback (on_epoch_begin ->
                     on_epoch_end), like the engine's epoch_seconds.
-* model.fit(steps_per_execution=50)   the same, compiled with steps_per_execution=50 (a reference line).
+* model.fit(steps_per_execution=50)   the same, compiled with steps_per_execution=50.
+* model.fit(jit_compile=True, steps_per_execution=50 / a whole epoch)   what a Keras expert configures; the best
+                    of the four `fit` lines is the "best configured fit" the engine is measured against.
 * eager             `eager_reference_train` (a plain GradientTape loop) is slow, so it runs `--eager-steps` steps
                     (a fraction of an epoch), scaled to a full epoch's steps, plus one timed eager validation pass.
 * FLOP floor        6 x 266,610 parameters x samples / (float32 FLOP/s of a repeated 2048x2048 tf.matmul).
@@ -43,10 +45,12 @@ from training_deep_nets.testing import eager_reference_train
 N_PARAMS = 266_610  # 784*300+300 + 300*100+100 + 100*10+10
 # batch size -> {ratio: (comparison, threshold)}; batch sizes without targets get "n/a" verdicts
 TARGETS = {
-    50: {"fit / engine": (">=", 2.5), "eager / engine": (">=", 10.0), "engine / FLOP floor": ("<=", 3.0)},
-    200: {"fit / engine": (">=", 1.5), "engine / FLOP floor": ("<=", 1.5)},
+    50: {"best configured fit / engine": (">=", 2.0), "fit / engine": (">=", 2.5), "eager / engine": (">=", 10.0),
+         "engine / FLOP floor": ("<=", 2.5)},
+    200: {"best configured fit / engine": (">=", 2.0), "fit / engine": (">=", 1.5), "engine / FLOP floor": ("<=", 1.5)},
 }
-RSS_TARGET_MB = 2048
+RSS_TARGET_MB = 2048          # this process, every variant
+ENGINE_RSS_TARGET_MB = 1200   # a process that only trains with the engine
 MATMUL_N, MATMUL_REPEATS = 2048, 8
 
 
@@ -86,13 +90,16 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 class Fit:
-    def __init__(self, data, batch_size, steps_per_execution=1):
+    "model.fit, as configured: the default, or what a Keras expert sets (jit_compile=True, steps_per_execution)."
+    def __init__(self, data, batch_size, steps_per_execution=1, jit_compile="auto"):
         self.data, self.batch_size = data, batch_size
         self.model, opt = make_model()
         self.model.compile(optimizer=opt, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                           metrics=["accuracy"], steps_per_execution=steps_per_execution)
+                           metrics=["accuracy"], steps_per_execution=steps_per_execution, jit_compile=jit_compile)
         self.timer = EpochTimer()
-        self.name = "model.fit" + ("" if steps_per_execution == 1 else f"(steps_per_execution={steps_per_execution})")
+        options = ([f"jit_compile={jit_compile}"] if jit_compile != "auto" else []) + \
+                  ([f"steps_per_execution={steps_per_execution}"] if steps_per_execution != 1 else [])
+        self.name = "model.fit" + (f"({', '.join(options)})" if options else "")
 
     def _run(self, epochs):
         d = self.data
@@ -170,6 +177,8 @@ def bench_batch(data, batch_size, reps, eager_steps, log):
         "engine_nojit": Engine(data, batch_size, jit_compile=False),
         "fit": Fit(data, batch_size),
         "fit_spe50": Fit(data, batch_size, steps_per_execution=50),
+        "fit_jit_spe50": Fit(data, batch_size, steps_per_execution=50, jit_compile=True),
+        "fit_jit_epoch": Fit(data, batch_size, steps_per_execution=len(data.X_train) // batch_size, jit_compile=True),
         "eager": Eager(data, batch_size, eager_steps),
         "matmul": Matmul(),
     }
@@ -189,7 +198,9 @@ def bench_batch(data, batch_size, reps, eager_steps, log):
     res["floor"] = dict(name=f"FLOP floor: 6 x {N_PARAMS:,} x {n_samples:,} / {gflops:.0f} GFLOP/s",
                         median=floor, min=None, max=None, values=None)
     e = res["engine"]["median"]
-    ratios = {"fit / engine": res["fit"]["median"] / e,
+    best_fit = min(("fit", "fit_spe50", "fit_jit_spe50", "fit_jit_epoch"), key=lambda k: res[k]["median"])
+    ratios = {"best configured fit / engine": res[best_fit]["median"] / e,
+              "fit / engine": res["fit"]["median"] / e,
               "fit(spe=50) / engine": res["fit_spe50"]["median"] / e,
               "eager / engine": res["eager"]["median"] / e,
               "engine / FLOP floor": e / floor,
@@ -197,7 +208,7 @@ def bench_batch(data, batch_size, reps, eager_steps, log):
     targets = TARGETS.get(batch_size, {})
     checks = {name: dict(value=v, target=None if name not in targets else f"{targets[name][0]} {targets[name][1]:g}",
                          verdict=verdict(v, targets.get(name))) for name, v in ratios.items()}
-    return dict(batch_size=batch_size, steps_per_epoch=n_samples // batch_size, n_train=n_samples,
+    return dict(batch_size=batch_size, steps_per_epoch=n_samples // batch_size, n_train=n_samples, best_fit=res[best_fit]["name"],
                 eager_steps=variants["eager"].steps, variants=res, ratios=checks)
 
 
@@ -212,6 +223,7 @@ def format_batch(r, reps):
         out.append(f"  {v['name']:<58} {v['median']:8.3f} {mn:>8} {mx:>8}")
     m = r["variants"]["matmul"]
     out.append(f"  {m['name'] + ' (GFLOP/s)':<58} {m['median']:8.1f} {m['min']:8.1f} {m['max']:8.1f}")
+    out.append(f"  best configured fit: {r['best_fit']}")
     out.append(f"  {'ratio':<28} {'value':>8} {'target':>9}  verdict")
     for name, c in r["ratios"].items():
         out.append(f"  {name:<28} {c['value']:8.2f} {c['target'] or '':>9}  {c['verdict']}")
@@ -288,7 +300,7 @@ def main(argv=None):
     lines.append(rss_line)
     if isolated is not None:
         lines.append(f"peak RSS, engine-only process (train, 2 epochs, batch {min(a.batch_sizes)}): {isolated['rss_mb']:,.0f} MB  "
-                     f"target < {RSS_TARGET_MB:,} MB  {'PASS' if isolated['rss_mb'] < RSS_TARGET_MB else 'MISS'}")
+                     f"target < {ENGINE_RSS_TARGET_MB:,} MB  {'PASS' if isolated['rss_mb'] < ENGINE_RSS_TARGET_MB else 'MISS'}")
     lines.append(f"load average (1/5/15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}   "
                  f"after: {' '.join(f'{x:.2f}' for x in load_after)}   (on {meta['nproc']} CPUs)")
     lines.append(f"total wall time {meta['total_seconds']:.0f}s")

@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from .core import check_int, check_number
+from .core import check_int, check_number, check_bool
 
 # %% auto #0
 __all__ = ['SELU_ALPHA', 'SELU_SCALE', 'leaky_relu', 'elu', 'selu', 'gelu', 'swish', 'LeakyReLU', 'ELU', 'SELU', 'PReLU', 'RReLU',
@@ -58,8 +58,7 @@ def gelu(x, # input tensor
          approximate:bool=False, # False: exact `x*Phi(x)` with erf; True: the tanh approximation
         ):
     "Gaussian error linear unit, `x * Phi(x)` (exact), or its tanh approximation."
-    if not isinstance(approximate, (bool, np.bool_)):
-        raise ValueError(f"`approximate` must be True or False, got {approximate!r}")
+    approximate = check_bool("approximate", approximate)
     x = tf.convert_to_tensor(x)
     c = lambda v: tf.constant(v, x.dtype)  # built in x's dtype: tf.cast(python_float) would round to float32 first
     if approximate:  # 0.5*x*(1 + tanh(u)) written as x*sigmoid(2u): no cancellation where tanh(u) is near -1

@@ -8,18 +8,13 @@ from __future__ import annotations
 import tensorflow as tf
 import keras
 
-from .core import check_int, check_number
+from .core import check_int, check_number, check_bool
 from .experiments import Experiment, register, spec
 
 # %% auto #0
 __all__ = ['BOOK_INITIALIZER', 'ELU_BN', 'DEEP_SIGMOID_BN', 'BatchNorm', 'mirrored_batch_norm_check']
 
 # %% ../nbs/06_batch_norm.ipynb #9394b840
-def _check_bool(name:str, value) -> bool:
-    "Return `value` if it is a bool, else raise a `ValueError` naming `name`."
-    if not isinstance(value, bool): raise ValueError(f"`{name}` must be True or False, got {value!r} ({type(value).__name__})")
-    return value
-
 @keras.saving.register_keras_serializable(package="training_deep_nets")
 class BatchNorm(keras.layers.Layer):
     "Batch normalization from TF ops: batch statistics (1/N variance) in training, moving averages at inference."
@@ -35,8 +30,8 @@ class BatchNorm(keras.layers.Layer):
         axis = check_int("axis", axis)
         momentum = check_number("momentum", momentum, 0, 1)
         epsilon = check_number("epsilon", epsilon, low=0, low_inclusive=False)
-        center, scale = _check_bool("center", center), _check_bool("scale", scale)
-        synchronized = _check_bool("synchronized", synchronized)
+        center, scale = check_bool("center", center), check_bool("scale", scale)
+        synchronized = check_bool("synchronized", synchronized)
         super().__init__(**kwargs)
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale, self.synchronized = center, scale, synchronized

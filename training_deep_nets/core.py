@@ -11,8 +11,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['check_int', 'check_number', 'check_choice', 'check_bool', 'check_xy', 'set_seed', 'in_colab', 'device_report',
-           'format_device_report', 'atomic_path', 'atomic_write_text', 'function_path', 'resolve_function',
-           'isolated_process', 'isolated_result', 'run_isolated']
+           'format_device_report', 'atomic_path', 'atomic_write_text', 'aligned_empty', 'function_path',
+           'resolve_function', 'isolated_process', 'isolated_result', 'run_isolated']
 
 # %% ../nbs/00_core.ipynb #bae00287
 def check_int(name:str, # argument name, used in the error message
@@ -156,6 +156,18 @@ def atomic_write_text(path:str|Path, # the final file name
     "Write `text` to `path` atomically (temporary file, then rename)."
     with atomic_path(path) as tmp: Path(tmp).write_text(text, encoding="utf-8")
     return Path(path)
+
+# %% ../nbs/00_core.ipynb #22a7aebd
+def aligned_empty(shape:tuple, # the array's shape
+                  dtype="float32", # its dtype
+                  align:int=64, # byte alignment of its first element (TensorFlow wants 64)
+                 ) -> np.ndarray:
+    "An uninitialized C-contiguous array whose data starts on an `align`-byte boundary."
+    shape, dtype = tuple(int(n) for n in np.atleast_1d(shape)), np.dtype(dtype)
+    n = int(np.prod(shape)) * dtype.itemsize
+    buffer = np.empty(n + align, np.uint8)
+    start = (-buffer.ctypes.data) % align
+    return buffer[start:start + n].view(dtype).reshape(shape)
 
 # %% ../nbs/00_core.ipynb #fcae777e
 _ISOLATED_MAIN = r"""

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from .core import check_int, check_number
+from .core import check_int, check_number, check_bool, check_xy, aligned_empty
 
 # %% auto #0
 __all__ = ['IDX_IMAGES_MAGIC', 'IDX_LABELS_MAGIC', 'IDX_NAMES', 'NPZ_KEYS', 'DIGITS_SIZES', 'Split', 'synthetic_split',
@@ -112,12 +112,18 @@ def synthetic_split(n_train:int=2000, # training samples
     seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     # sparse bright "strokes" per class, like ink on a dark background
-    prototypes = (rng.random((n_classes, n_features)) < 0.2) * rng.uniform(0.6, 1.0, (n_classes, n_features))
-    def draw(n):
+    prototypes = ((rng.random((n_classes, n_features), dtype=np.float32) < 0.2) *
+                  rng.uniform(0.6, 1.0, (n_classes, n_features)).astype(np.float32))
+    def draw(n, chunk=8192):
+        "n samples, drawn in float32 chunks into one float32 array (no float64 copy of the data)."
         y = rng.permutation(np.arange(n) % n_classes)  # balanced classes in random order
-        keep = rng.random((n, n_features)) < 0.8  # each sample loses about 20% of its prototype's ink
-        X = prototypes[y] * keep + rng.normal(0.0, 0.25, (n, n_features))
-        return np.clip(X, 0.0, 1.0).astype(np.float32), y.astype(np.int32)
+        X = aligned_empty((n, n_features), np.float32)  # TensorFlow can read it without a copy
+        for i in range(0, n, chunk):
+            rows = y[i:i + chunk]
+            keep = rng.random((len(rows), n_features), dtype=np.float32) < 0.8  # each sample loses about 20% of its ink
+            noise = rng.standard_normal((len(rows), n_features), dtype=np.float32) * np.float32(0.25)
+            np.clip(prototypes[rows] * keep + noise, 0.0, 1.0, out=X[i:i + chunk])
+        return X, y.astype(np.int32)
     (Xa, ya), (Xb, yb), (Xc, yc) = draw(n_train), draw(n_valid), draw(n_test)
     return Split(Xa, ya, Xb, yb, Xc, yc, source=f"synthetic (seed={seed})")
 
@@ -189,7 +195,8 @@ def _check_pair(images:np.ndarray, labels:np.ndarray, what:str):
 
 def _pixels(images:np.ndarray) -> np.ndarray:
     "uint8 images -> float32 in [0, 1], one row per image."
-    return images.reshape(len(images), -1).astype(np.float32) / np.float32(255)
+    out = aligned_empty((len(images), int(np.prod(images.shape[1:]))), np.float32)  # TensorFlow reads it without a copy
+    return np.divide(images.reshape(len(images), -1), np.float32(255), out=out)
 
 def _read_npz(path:Path, need:tuple) -> dict:
     "The arrays `need` of an `mnist.npz`, read with `allow_pickle=False`; a clear `ValueError` otherwise."
@@ -265,7 +272,7 @@ def load_mnist(path:str|Path|None=None, # None: download with Keras; a `mnist.np
     "MNIST as a `Split`: the book's 55,000/5,000/10,000, inputs float32 in [0, 1] flattened, int32 labels."
     valid_size = check_int("valid_size", valid_size, minimum=1)
     timeout = check_number("timeout", timeout, low=0, low_inclusive=False)
-    if not isinstance(test_only_split, bool): raise ValueError(f"`test_only_split` must be True or False, got {test_only_split!r}")
+    test_only_split = check_bool("test_only_split", test_only_split)
     if downloader is not None and not callable(downloader): raise ValueError(f"`downloader` must be callable, got {downloader!r}")
     kind_suffix = " test-only (real MNIST test images, 8000/1000/1000)" if test_only_split else ""
     if path is None:
@@ -308,11 +315,6 @@ def find_local_mnist(start:str|Path|None=None, # folder to start from; the curre
     return None
 
 # %% ../nbs/01_data.ipynb #3b556ad8
-def _check_xy(X, y):
-    "Equal lengths, at least one sample."
-    if len(X) != len(y): raise ValueError(f"`X` and `y` must have the same length, got {len(X)} and {len(y)}")
-    if len(X) == 0: raise ValueError("`X` is empty: nothing to batch")
-
 def shuffle_batch(X, # inputs, first axis = samples
                   y, # labels, same length as `X`
                   batch_size:int, # samples per batch (some batches hold one more when it does not divide len(X))
@@ -321,7 +323,7 @@ def shuffle_batch(X, # inputs, first axis = samples
     "The book's `shuffle_batch`: a random permutation split into `len(X) // batch_size` batches, yielded as (X, y)."
     batch_size = check_int("batch_size", batch_size, minimum=1)
     if seed is not None: seed = check_int("seed", seed, minimum=0)
-    _check_xy(X, y)
+    X, y = check_xy(X, y, ndim=None)  # the one (inputs, labels) validator: float32 inputs, int32 labels
     order = np.random.permutation(len(X)) if seed is None else np.random.default_rng(seed).permutation(len(X))
     n_batches = max(1, len(X) // batch_size)
     def batches():
@@ -339,7 +341,7 @@ def make_tf_dataset(X, # inputs, first axis = samples
     "A `tf.data.Dataset` of (X, y) batches, reshuffled every epoch, prefetched."
     batch_size = check_int("batch_size", batch_size, minimum=1)
     if seed is not None: seed = check_int("seed", seed, minimum=0)
-    _check_xy(X, y)
+    X, y = check_xy(X, y, ndim=None)  # the one (inputs, labels) validator: float32 inputs, int32 labels
     import tensorflow as tf
     ds = tf.data.Dataset.from_tensor_slices((X, y))
     if shuffle: ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)

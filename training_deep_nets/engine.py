@@ -12,11 +12,11 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from .core import check_int, check_choice, check_bool, check_number, check_xy
+from .core import check_int, check_choice, check_bool, check_number, check_xy, aligned_empty
 
 # %% auto #0
-__all__ = ['GRAD_TRANSFORMS', 'xent', 'mean_loss_and_total', 'count_correct', 'batch_order', 'register_grad_transform',
-           'grad_transform', 'TrainResult', 'train']
+__all__ = ['GRAD_TRANSFORMS', 'xent', 'mean_loss_and_total', 'count_correct', 'batch_order', 'host_tensor',
+           'register_grad_transform', 'grad_transform', 'TrainResult', 'train']
 
 # %% ../nbs/02_engine.ipynb #f11795d7
 def xent(y, # integer labels, shape (batch,)
@@ -47,6 +47,15 @@ def batch_order(n:int, # samples in the training set
     "Row indices of one epoch, shape (n // batch_size, batch_size): a permutation cut into full batches."
     n_batches = n // batch_size
     return rng.permutation(n)[:n_batches * batch_size].astype(np.int32).reshape(n_batches, batch_size)
+
+def host_tensor(array:np.ndarray, # a NumPy array (the training set)
+               ) -> tf.Tensor:
+    "`array` as a TensorFlow tensor without a second copy on CPU: DLPack over its memory when it is 64-byte aligned (else over an aligned copy)."
+    if tf.config.list_logical_devices("GPU"): return tf.constant(array)  # on a GPU the tensor lives in device memory
+    array = np.ascontiguousarray(array)
+    if array.ctypes.data % 64:
+        aligned = aligned_empty(array.shape, array.dtype); aligned[...] = array; array = aligned
+    return tf.experimental.dlpack.from_dlpack(array.__dlpack__())  # shares `array`'s memory, keeps it alive
 
 # %% ../nbs/02_engine.ipynb #baed9bd2
 GRAD_TRANSFORMS: dict[str, Callable] = {}
@@ -264,7 +273,7 @@ class _Loop:
         if self.strategy: self.run_epoch = _make_distributed_epoch(model, optimizer, self.variables, a["transform"], self.strategy, a["batch_size"])
         else: self.run_steps = _make_local_steps(model, optimizer, self.variables, a["transform"], self.use_xla)
         self.eval_fn = _make_evaluate(model, self.X_train.shape[1])
-        self.X_all, self.y_all = tf.constant(self.X_train), tf.constant(self.y_train)
+        self.X_all, self.y_all = host_tensor(self.X_train), tf.constant(self.y_train)
         self.rng = np.random.default_rng(a["seed"])
         self.callbacks = keras.callbacks.CallbackList(a["callbacks"], model=model, epochs=a["epochs"], steps=self.n_batches, verbose=0)
         self.history = {k: [] for k in ("loss", "train_acc", "valid_loss", "valid_acc", "epoch_seconds", "lr")}

@@ -11,7 +11,7 @@ import tensorflow as tf
 from keras import ops
 from keras.optimizers.schedules import LearningRateSchedule
 
-from .core import check_int, check_number
+from .core import check_int, check_number, check_bool
 
 # %% auto #0
 __all__ = ['OPTIMIZER_EXPERIMENTS', 'ScheduledHyperOptimizer', 'Momentum', 'AdaGrad', 'RMSProp', 'Adam', 'AdaMax', 'Nadam',
@@ -36,9 +36,6 @@ def _check_decay(name:str, # argument name, for the message
 
 def _check_epsilon(value): return check_number("epsilon", value, low=0, low_inclusive=False)
 
-def _check_bool(name, value):
-    if not isinstance(value, bool): raise ValueError(f"`{name}` must be a bool, got {value!r}")
-    return value
 
 def _check_base_kwargs(kwargs:dict) -> dict:
     "Validate the base-class options that are numbers (weight decay, clipping thresholds)."
@@ -89,7 +86,7 @@ class Momentum(ScheduledHyperOptimizer):
                 ):
         learning_rate = _check_learning_rate(learning_rate)
         momentum = _check_decay("momentum", momentum, schedulable=True)
-        nesterov = _check_bool("nesterov", nesterov)
+        nesterov = check_bool("nesterov", nesterov)
         super().__init__(learning_rate=learning_rate, **_check_base_kwargs(kwargs))
         self.momentum, self.nesterov = momentum, nesterov
 
@@ -164,7 +161,7 @@ class RMSProp(ScheduledHyperOptimizer):
         rho = _check_decay("rho", rho)
         momentum = _check_decay("momentum", momentum, schedulable=True)
         epsilon = _check_epsilon(epsilon)
-        centered = _check_bool("centered", centered)
+        centered = check_bool("centered", centered)
         super().__init__(learning_rate=learning_rate, **_check_base_kwargs(kwargs))
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
 
@@ -221,7 +218,7 @@ class Adam(ScheduledHyperOptimizer):
         beta_1 = _check_decay("beta_1", beta_1, schedulable=True)
         beta_2 = _check_decay("beta_2", beta_2)
         epsilon = _check_epsilon(epsilon)
-        amsgrad = _check_bool("amsgrad", amsgrad)
+        amsgrad = check_bool("amsgrad", amsgrad)
         super().__init__(learning_rate=learning_rate, **_check_base_kwargs(kwargs))
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
 

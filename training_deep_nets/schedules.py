@@ -40,7 +40,7 @@ class PowerDecay(keras.optimizers.schedules.LearningRateSchedule):
         self.decay_steps = check_int("decay_steps", decay_steps, minimum=1)
         self.decay_rate = check_number("decay_rate", decay_rate, low=0, low_inclusive=False)
         self.power = check_number("power", power, low=0, low_inclusive=False)
-        self.staircase, self.name = bool(staircase), str(name)
+        self.staircase, self.name = check_bool("staircase", staircase), str(name)
 
     def __call__(self, step):
         with keras.name_scope(self.name):
@@ -68,7 +68,7 @@ class ExponentialDecay(keras.optimizers.schedules.LearningRateSchedule):
         self.initial_learning_rate = check_number("initial_learning_rate", initial_learning_rate, low=0, low_inclusive=False)
         self.decay_steps = check_int("decay_steps", decay_steps, minimum=1)
         self.decay_rate = check_number("decay_rate", decay_rate, low=0, low_inclusive=False)
-        self.staircase, self.name = bool(staircase), str(name)
+        self.staircase, self.name = check_bool("staircase", staircase), str(name)
 
     def __call__(self, step):
         with keras.name_scope(self.name):

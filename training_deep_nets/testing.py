@@ -124,9 +124,12 @@ def _import_modules(modules):
         if not str(name).startswith("training_deep_nets"): raise ValueError(f"`modules` must name training_deep_nets modules, got {name!r}")
         importlib.import_module(name)
 
-def _package_modules() -> list:
-    "The modules of this package imported in this process, lowest first."
-    return sorted(m for m in sys.modules if m.startswith("training_deep_nets.") and not m.endswith("_modidx"))
+def _package_modules(extra=()) -> list:
+    "The modules of this package imported in this process, and `extra` ones, checked by name."
+    for name in extra:
+        if not str(name).startswith("training_deep_nets."): raise ValueError(f"`modules` must name training_deep_nets modules, got {name!r}")
+    imported = {m for m in sys.modules if m.startswith("training_deep_nets.") and not m.endswith("_modidx")}
+    return sorted(imported | set(extra))
 
 def _run_pair(config:dict, n_train:int, epochs:int, modules, strategy) -> tuple:
     "The experiment of `config` trained on one device and under `strategy`, on the same synthetic data."
@@ -153,12 +156,13 @@ def compare_distributed(experiment:Experiment, # the experiment (its components 
                         n_train:int=256, # synthetic training examples
                         epochs:int=1, # epochs to train
                         timeout:float=600, # seconds before the subprocess is killed
+                        modules:tuple=(), # further modules of this package the child must import (those imported here always are)
                        ) -> dict:
     "Train `experiment` on one device and under MirroredStrategy over two logical CPUs (fresh process); compare."
     if not isinstance(experiment, Experiment): raise TypeError(f"`experiment` must be an Experiment, got {experiment!r}")
     n_train, epochs = check_int("n_train", n_train, 2), check_int("epochs", epochs, 1)
-    return run_isolated("training_deep_nets.testing:distributed_parity", experiment.to_config(), n_train, epochs, _package_modules(),
-                        logical_cpus=2, timeout=timeout)
+    return run_isolated("training_deep_nets.testing:distributed_parity", experiment.to_config(), n_train, epochs,
+                        _package_modules(modules), logical_cpus=2, timeout=timeout)
 
 # %% ../nbs/02b_testing.ipynb #34a0c6c2
 def multi_worker_parity(config:dict, # an `Experiment.to_config()`
@@ -188,13 +192,14 @@ def compare_multi_worker(experiment:Experiment, # the experiment (its components
                          epochs:int=1, # epochs to train
                          n_workers:int=2, # worker processes on localhost
                          timeout:float=300, # seconds before every worker is killed
+                         modules:tuple=(), # further modules of this package the workers must import
                         ) -> list:
     "Train `experiment` under MultiWorkerMirroredStrategy with `n_workers` local processes; each compares with one device."
     if not isinstance(experiment, Experiment): raise TypeError(f"`experiment` must be an Experiment, got {experiment!r}")
     n_train, epochs, n_workers = check_int("n_train", n_train, 2), check_int("epochs", epochs, 1), check_int("n_workers", n_workers, 2)
     timeout = check_number("timeout", timeout, low=0, low_inclusive=False)
     workers = [f"127.0.0.1:{port}" for port in _free_ports(n_workers)]
-    args = (experiment.to_config(), n_train, epochs, _package_modules())
+    args = (experiment.to_config(), n_train, epochs, _package_modules(modules))
     procs = [isolated_process("training_deep_nets.testing:multi_worker_parity", args, logical_cpus=1, env={"TF_CONFIG": json.dumps(
                  {"cluster": {"worker": workers}, "task": {"type": "worker", "index": i}})}) for i in range(n_workers)]
     try: return [isolated_result(p, timeout=timeout) for p in procs]
