@@ -15,6 +15,8 @@ import argparse, json, os, statistics, subprocess, sys
 
 CHILD = r"""
 import json, os, sys, statistics
+# import the package from PYTHONPATH (the checkout), not from an editable install's finder
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "") + repr(f)]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras
 try:
@@ -35,7 +37,8 @@ print("@@" + json.dumps(out))
 
 def measure(checkout, batch_sizes):
     env = {**os.environ, "PYTHONPATH": os.path.abspath(checkout), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    p = subprocess.run([sys.executable, "-c", CHILD, json.dumps(batch_sizes)], capture_output=True, text=True, env=env, timeout=900)
+    p = subprocess.run([sys.executable, "-c", CHILD, json.dumps(batch_sizes)], capture_output=True, text=True, env=env,
+                       cwd=os.path.abspath(checkout), timeout=900)  # `-c` puts the working folder first on sys.path
     lines = [l for l in p.stdout.splitlines() if l.startswith("@@")]
     if p.returncode or not lines: raise SystemExit(f"{checkout}: failed\n{p.stderr[-2000:]}")
     return json.loads(lines[-1][2:])
