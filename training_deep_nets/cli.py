@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_cli.ipynb #61b05342
 from __future__ import annotations
-import csv, io, json, os, subprocess, sys
+import csv, io, os, subprocess, sys
 from pathlib import Path
 
 from fastcore.script import Param, anno_parser, store_true
@@ -82,7 +82,7 @@ def write_results(results:list, # TrainResults
     "Write results.csv, results.md, results.json and curves.png into `out`; return their paths."
     import matplotlib; matplotlib.use("Agg") if "matplotlib.pyplot" not in sys.modules else None
     import matplotlib.pyplot as plt
-    from training_deep_nets.experiments import results_table, plot_learning_curves
+    from training_deep_nets.experiments import results_table, results_json, plot_learning_curves
     out = Path(out)
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out must be a folder, got the file {out}")
     out.mkdir(parents=True, exist_ok=True)
@@ -93,7 +93,7 @@ def write_results(results:list, # TrainResults
     paths = dict(csv=out/"results.csv", md=out/"results.md", json=out/"results.json", png=out/"curves.png")
     atomic_write_text(paths["csv"], buf.getvalue())
     atomic_write_text(paths["md"], f"# {title}\n\n{format_device_report()}\n\n{results_table(results)}\n")
-    atomic_write_text(paths["json"], json.dumps([dict(r.summary(), history=r.history) for r in results], indent=1))
+    atomic_write_text(paths["json"], results_json(results))  # strict JSON: a diverged run's NaN losses are null
     fig = plot_learning_curves(results, paths["png"], title=title)
     plt.close(fig)
     return paths
