@@ -13,8 +13,9 @@ import numpy as np
 from .core import check_int, check_number, check_bool, check_xy, aligned_empty
 
 # %% auto #0
-__all__ = ['IDX_IMAGES_MAGIC', 'IDX_LABELS_MAGIC', 'IDX_NAMES', 'NPZ_KEYS', 'DIGITS_SIZES', 'Split', 'synthetic_split',
-           'read_idx', 'test_only_indices', 'digits_split', 'load_mnist', 'find_local_mnist', 'shuffle_batch',
+__all__ = ['IDX_IMAGES_MAGIC', 'IDX_LABELS_MAGIC', 'IDX_NAMES', 'NPZ_KEYS', 'DIGITS_SIZES', 'FASHION_CLASSES',
+           'DEBIAN_FASHION_DIR', 'Split', 'synthetic_split', 'read_idx', 'test_only_indices', 'digits_split',
+           'load_mnist', 'find_local_mnist', 'find_local_fashion_mnist', 'load_fashion_mnist', 'shuffle_batch',
            'make_tf_dataset', 'standardize']
 
 # %% ../nbs/01_data.ipynb #5ce95c3c
@@ -224,8 +225,8 @@ def test_only_indices(n:int=10000, # number of test images to split
     a, b = n * 8 // 10, n // 10
     return order[:a], order[a:a + b], order[a + b:]
 
-def _make_split(arrays:dict, valid_size:int, test_only_split:bool, source:str) -> Split:
-    "The book's split (the first `valid_size` training images validate), or the test-only split."
+def _make_split(arrays:dict, valid_size:int, test_only_split:bool, source:str, valid_at:str="start") -> Split:
+    "The book's split (the first `valid_size` training images validate; the last with `valid_at=\"end\"`, as the 3rd edition), or the test-only split."
     _check_pair(arrays["x_test"], arrays["y_test"], "test")
     if test_only_split:
         X, y = _pixels(arrays["x_test"]), arrays["y_test"].astype(np.int32)
@@ -238,16 +239,17 @@ def _make_split(arrays:dict, valid_size:int, test_only_split:bool, source:str) -
     if not 0 < valid_size < n:
         raise ValueError(f"`valid_size` must be in (0, {n}) (0 < valid_size < the {n} training images), got {valid_size}")
     X, y = arrays["x_train"], arrays["y_train"].astype(np.int32)
-    return Split(_pixels(X[valid_size:]), y[valid_size:], _pixels(X[:valid_size]), y[:valid_size],
+    train, valid = (slice(valid_size, None), slice(None, valid_size)) if valid_at == "start" else (slice(None, n - valid_size), slice(n - valid_size, None))
+    return Split(_pixels(X[train]), y[train], _pixels(X[valid]), y[valid],
                  _pixels(arrays["x_test"]), arrays["y_test"].astype(np.int32), source=source)
 
 # %% ../nbs/01_data.ipynb #731a5c27
-def _keras_download(timeout:float):
-    "`keras.datasets.mnist.load_data()` with the network wait bounded by `timeout` seconds."
+def _keras_download(timeout:float, dataset:str="mnist"):
+    "`keras.datasets.<dataset>.load_data()` (mnist or fashion_mnist) with the network wait bounded by `timeout` seconds."
     import keras
     old = socket.getdefaulttimeout()
     socket.setdefaulttimeout(timeout)
-    try: return keras.datasets.mnist.load_data()
+    try: return getattr(keras.datasets, dataset).load_data()
     finally: socket.setdefaulttimeout(old)
 
 def digits_split() -> Split:
@@ -313,6 +315,61 @@ def find_local_mnist(start:str|Path|None=None, # folder to start from; the curre
         for candidate in (p/"shared"/"data"/"mnist", p/".."/"shared"/"data"/"mnist"):
             if candidate.is_dir(): return candidate.resolve()
     return None
+
+# %% ../nbs/01_data.ipynb #c4f2a709
+FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")  # `apt install dataset-fashion-mnist`
+
+def find_local_fashion_mnist(start:str|Path|None=None, # folder to start from; the current directory when None
+                            ) -> Path|None:
+    "`$TDN_FASHION_MNIST_DIR`, else Debian's folder, else `shared/data/fashion-mnist` walking up from `start`; None if none."
+    env = os.environ.get("TDN_FASHION_MNIST_DIR")
+    if env:
+        folder = Path(env).expanduser()
+        if not folder.is_dir(): raise FileNotFoundError(f"TDN_FASHION_MNIST_DIR={env!r} is not a folder")
+        return folder.resolve()
+    if DEBIAN_FASHION_DIR.is_dir(): return DEBIAN_FASHION_DIR
+    here = Path(start if start is not None else Path.cwd()).resolve()
+    for p in (here, *here.parents):
+        for candidate in (p/"shared"/"data"/"fashion-mnist", p/".."/"shared"/"data"/"fashion-mnist"):
+            if candidate.is_dir(): return candidate.resolve()
+    return None
+
+def load_fashion_mnist(path:str|Path|None=None, # None: a local folder if one is found (see above), else Keras's download; or a folder of the 4 IDX(.gz) files, or an .npz
+                       valid_size:int=5000, # validation images: the LAST `valid_size` of the training set (the 3rd edition)
+                       fallback:bool=True, # offline and nothing local: fall back to scikit-learn's 8x8 digits (else raise)
+                       quiet:bool=False, # don't print the one-line notice when falling back
+                       downloader:Callable|None=None, # replaces `keras.datasets.fashion_mnist.load_data` (used by tests)
+                       timeout:float=10, # seconds to wait for the network when downloading
+                      ) -> Split:
+    "Fashion-MNIST as the 3rd edition splits it: first 55,000 train, last 5,000 valid, 10,000 test; float32 pixels / 255."
+    valid_size = check_int("valid_size", valid_size, minimum=1)
+    timeout = check_number("timeout", timeout, low=0, low_inclusive=False)
+    fallback, quiet = check_bool("fallback", fallback), check_bool("quiet", quiet)
+    if downloader is not None and not callable(downloader): raise ValueError(f"`downloader` must be callable, got {downloader!r}")
+    if path is None and downloader is None: path = find_local_fashion_mnist()
+    if path is None:
+        try: (x_train, y_train), (x_test, y_test) = (downloader or (lambda: _keras_download(timeout, "fashion_mnist")))()
+        except Exception as e:
+            if not fallback:
+                raise RuntimeError(f"Fashion-MNIST could not be downloaded ({type(e).__name__}: {e}) and fallback=False") from e
+            if not quiet:
+                reason = " ".join(f"{type(e).__name__}: {e}".split())
+                print(f"Fashion-MNIST could not be downloaded ({reason}); falling back to scikit-learn's 8x8 digits")
+            return digits_split()
+        arrays = dict(x_train=np.asarray(x_train), y_train=np.asarray(y_train), x_test=np.asarray(x_test), y_test=np.asarray(y_test))
+        kind = "Keras download"
+    else:
+        path = Path(path).expanduser()
+        if not path.exists(): raise FileNotFoundError(f"Fashion-MNIST path not found: {path}")
+        if path.is_dir():
+            files = {k: _find_idx(path, k, False) for k in NPZ_KEYS}  # every file present before reading any
+            arrays = {k: read_idx(f, IDX_IMAGES_MAGIC if k.startswith("x") else IDX_LABELS_MAGIC) for k, f in files.items()}
+            kind = "local IDX files"
+        else: arrays, kind = _read_npz(path, NPZ_KEYS), "local npz"
+    n_train = len(arrays["x_train"])
+    return _make_split(arrays, valid_size, False, f"Fashion-MNIST, {n_train - valid_size:,}/{valid_size:,}/{len(arrays['x_test']):,}, {kind}",
+                       valid_at="end")
 
 # %% ../nbs/01_data.ipynb #3b556ad8
 def shuffle_batch(X, # inputs, first axis = samples

@@ -220,6 +220,16 @@ def _check_data(data, n_outputs:int, evaluate_test:bool) -> dict:
     return {part: check_xy(getattr(data, f"X_{part}"), getattr(data, f"y_{part}"), f"data.X_{part}", f"data.y_{part}", n_outputs)
             for part, wanted in parts.items() if wanted}
 
+def _draws_random_numbers(model) -> bool:
+    "Whether a layer of `model` draws random numbers in training (dropout, noise: a Keras `SeedGenerator`)."
+    layers = model._flatten_layers(include_self=False, recursive=True) if hasattr(model, "_flatten_layers") else model.layers
+    return any(isinstance(getattr(layer, "seed_generator", None), keras.random.SeedGenerator) for layer in layers)
+
+def _auto_xla(model, distributed:bool) -> bool:
+    "jit_compile='auto': XLA, except under a strategy, and on CPU for models that draw random numbers (XLA's CPU generator is ~20x slower)."
+    if distributed: return False
+    return bool(tf.config.list_logical_devices("GPU")) or not _draws_random_numbers(model)
+
 def _check_train_args(model, data, optimizer, epochs, batch_size, clip, callbacks, patience, seed, quiet, progress,
                       strategy, jit_compile, evaluate_test) -> dict:
     "Step 1: every argument checked, before any work; returns what the later steps need."
@@ -247,7 +257,7 @@ def _check_train_args(model, data, optimizer, epochs, batch_size, clip, callback
             raise ValueError(f"`batch_size` must be a multiple of the {strategy.num_replicas_in_sync} replicas, got {batch_size}")
     return dict(arrays=arrays, epochs=epochs, batch_size=batch_size, transform=grad_transform(clip), callbacks=list(callbacks),
                 patience=patience, seed=seed, quiet=quiet, progress=progress, strategy=strategy if distributed else None,
-                use_xla=(not distributed) if jit_compile == "auto" else bool(jit_compile), evaluate_test=evaluate_test,
+                use_xla=_auto_xla(model, distributed) if jit_compile == "auto" else bool(jit_compile), evaluate_test=evaluate_test,
                 source=str(getattr(data, "source", "")))
 
 # %% ../nbs/02_engine.ipynb #f0632890
@@ -362,7 +372,7 @@ def train(model:keras.Model, # a Keras model whose output is logits (built under
           quiet:bool=False, # print nothing (a divergence is still marked in the result)
           progress:bool|None=None, # a progress bar within epochs (None: only on a terminal and long epochs)
           strategy:tf.distribute.Strategy|None=None, # a tf.distribute strategy (MirroredStrategy, MultiWorkerMirroredStrategy, ...)
-          jit_compile="auto", # XLA-compile the epoch loop: True, False or "auto" (on, except under a strategy)
+          jit_compile="auto", # XLA-compile the epoch loop: True, False or "auto" (on, except under a strategy and for random layers on CPU)
           evaluate_test:bool=False, # also report accuracy on data.X_test / data.y_test
           name:str="", # a name for the result
          ) -> TrainResult:

@@ -12,12 +12,13 @@ import tensorflow as tf
 import keras
 
 from .core import check_int, check_number, check_bool
+from .experiments import Experiment, register, spec
 
 # %% auto #0
 __all__ = ['SELU_ALPHA', 'SELU_SCALE', 'L1', 'L2', 'L1L2', 'tf1_l2_loss', 'tf1_l2_regularizer', 'Dropout', 'alpha_dropout_affine',
            'AlphaDropout', 'MCDropout', 'find_dropout_layers', 'mc_predict', 'reliability_bins',
            'expected_calibration_error', 'plot_reliability_diagram', 'MaxNorm', 'clip_weights_by_norm',
-           'MaxNormClipper']
+           'MaxNormClipper', 'book_dropout_mlp', 'book_max_norm_clipper']
 
 # %% ../nbs/11_regularization.ipynb #8a2764d3
 def _check_factor(name:str, # argument name, used in the error message
@@ -214,9 +215,11 @@ def find_dropout_layers(model, # a Keras model (or layer)
                        ) -> list:
     "The dropout layers with rate > 0 in `model`: Keras's (`Dropout`, `SpatialDropout*D`, `AlphaDropout`, `GaussianDropout`) and this module's."
     always_on = check_bool("always_on", always_on)
-    found = [l for l in _sublayers(model)
-             if isinstance(l, (_RandomDrop, *_KERAS_DROPOUT_TYPES)) and float(getattr(l, "rate", 0)) > 0]
-    return [l for l in found if isinstance(l, MCDropout)] if always_on else found
+    name = lambda layer: keras.saving.get_registered_name(type(layer))  # by name too: a reloaded module makes new classes
+    ours = {name(cls) for cls in (Dropout, AlphaDropout, MCDropout)}
+    found = [l for l in _sublayers(model) if (isinstance(l, (_RandomDrop, *_KERAS_DROPOUT_TYPES)) or name(l) in ours)
+             and float(getattr(l, "rate", 0)) > 0]
+    return [l for l in found if isinstance(l, MCDropout) or name(l) == name(MCDropout)] if always_on else found
 
 def _training_stateful_layers(model, # a Keras model or layer
                               ) -> list:
@@ -436,3 +439,54 @@ class MaxNormClipper(keras.callbacks.Callback):
             _resolve_axes(self.axis, layer.kernel.shape, f"the kernel of layer {layer.name!r}")
 
     def on_train_batch_end(self, batch, logs=None): clip_weights_by_norm(self._targets, self.max_value, self.axis)
+
+# %% ../nbs/11_regularization.ipynb #a1cf5788
+def book_dropout_mlp(experiment:Experiment, # its hidden sizes, activation, initializer, seed; `options["rate"]` the dropout rate
+                     n_inputs:int, # input features
+                     n_outputs:int, # classes (the outputs are logits)
+                    ) -> keras.Sequential:
+    "The book's dropout network: `Dropout(rate)` on the inputs and after every hidden layer."
+    rate, seed = experiment.options.get("rate", 0.5), experiment.seed
+    init = lambda i: type(keras.initializers.get(experiment.initializer))(seed=seed + i)
+    layers = [keras.Input((n_inputs,)), Dropout(rate, seed=seed + 1000, name="dropout0")]
+    for i, units in enumerate(experiment.hidden, start=1):
+        layers += [keras.layers.Dense(units, activation=experiment.activation, kernel_initializer=init(i), name=f"hidden{i}"),
+                   Dropout(rate, seed=seed + 1000 + i, name=f"dropout{i}")]
+    layers.append(keras.layers.Dense(n_outputs, kernel_initializer=init(len(experiment.hidden) + 1), name="outputs"))
+    return keras.Sequential(layers, name=experiment.name.replace("-", "_"))
+
+def book_max_norm_clipper() -> MaxNormClipper:
+    "The book's max-norm of 1.0 on hidden1 and hidden2, `tf.clip_by_norm(kernel, 1.0, axes=1)` after each step."
+    return MaxNormClipper(1.0, axis=1, layers=("hidden1", "hidden2"))
+
+_CHAPTER = "11_regularization"
+_MNIST = {"published_on": "MNIST, 55,000/5,000 (the book)"}
+_FASHION = {"published_on": "Fashion-MNIST, 55,000/5,000/10,000 (3rd edition)"}
+for _experiment in (
+    Experiment("l1-by-hand", hidden=(300,), mlp={"kernel_regularizer": spec(L1, l1=0.001)}, optimizer="sgd", learning_rate=0.01,
+               epochs=20, batch_size=200, book_acc=0.9052, chapter=_CHAPTER, options=_MNIST,
+               description="the book's l1 by hand: ReLU 300, scale 0.001 on both kernels, SGD 0.01, batch 200"),
+    Experiment("l1-regularizer", hidden=(300, 50), mlp={"kernel_regularizer": spec(L1, l1=0.001)}, optimizer="sgd", learning_rate=0.01,
+               epochs=20, batch_size=200, book_acc=0.9214, chapter=_CHAPTER, options=_MNIST,
+               description="the book's l1_regularizer(0.001) on every kernel: ReLU 300-50, SGD 0.01, batch 200"),
+    Experiment("dropout-book", hidden=(300, 50), model="training_deep_nets.regularization:book_dropout_mlp",
+               optimizer="sgd", optimizer_kwargs={"momentum": 0.9}, learning_rate=0.01, epochs=20, batch_size=200,
+               book_acc=0.9806, chapter=_CHAPTER, options={**_MNIST, "rate": 0.5},
+               description="the book's dropout 0.5 on the inputs and both hidden layers: ReLU 300-50, momentum 0.9"),
+    Experiment("max-norm-book", hidden=(300, 50), callbacks=("training_deep_nets.regularization:book_max_norm_clipper",),
+               optimizer="sgd", optimizer_kwargs={"momentum": 0.9}, learning_rate=0.01, epochs=20, batch_size=50,
+               book_acc=0.9824, chapter=_CHAPTER, options=_MNIST,
+               description="the book's max-norm 1.0 (clip_by_norm axes=1 after each step): ReLU 300-50, momentum 0.9, batch 50"),
+    Experiment("h3-l2", hidden=(100, 100), initializer="he_normal", mlp={"kernel_regularizer": spec(L2, l2=0.01)},
+               optimizer="sgd", learning_rate=0.02, epochs=2, batch_size=32, book_acc=0.8182, chapter=_CHAPTER, options=_FASHION,
+               description="3rd edition: l2(0.01) on every kernel, ReLU 100-100 He, SGD 0.02, 2 epochs, batch 32"),
+    Experiment("h3-dropout", hidden=(100, 100), initializer="he_normal", model="training_deep_nets.regularization:book_dropout_mlp",
+               optimizer="sgd", optimizer_kwargs={"momentum": 0.9}, learning_rate=0.01, epochs=10, batch_size=32,
+               book_acc=0.8732, chapter=_CHAPTER, options={**_FASHION, "rate": 0.2, "published_test_acc": 0.8700, "published_mc_test_acc": 0.8717},
+               description="3rd edition: dropout 0.2 on the inputs and both hidden layers, ReLU 100-100 He, momentum 0.9, 10 epochs"),
+    Experiment("h3-max-norm", hidden=(100, 100), initializer="he_normal", mlp={"kernel_constraint": spec(MaxNorm, max_value=1.0)},
+               optimizer="sgd", optimizer_kwargs={"momentum": 0.9}, learning_rate=0.01, epochs=10, batch_size=32,
+               book_acc=0.8578, chapter=_CHAPTER, options=_FASHION,
+               description="3rd edition: MaxNorm(1.0) on the hidden kernels, ReLU 100-100 He, momentum 0.9, 10 epochs"),
+):
+    register(_experiment)
