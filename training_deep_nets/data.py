@@ -293,26 +293,33 @@ def load_mnist(path:str|Path|None=None, # None: download with Keras; a `mnist.np
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"MNIST path not found: {path}")
     need = ("x_test", "y_test") if test_only_split else NPZ_KEYS
-    if path.is_dir():
-        files = {k: _find_idx(path, k, test_only_split) for k in need}  # every file present before reading any
-        arrays = {k: read_idx(f, IDX_IMAGES_MAGIC if k.startswith("x") else IDX_LABELS_MAGIC) for k, f in files.items()}
-        kind = "idx"
-    else:
-        arrays, kind = _read_npz(path, need), "npz"
+    arrays, kind = _read_local(path, need, test_only_split)
     return _make_split(arrays, valid_size, test_only_split, f"{kind}{kind_suffix}: {path}")
+
+def _read_local(path:Path, need:tuple, test_only_split:bool=False) -> tuple:
+    "(arrays, 'idx' or 'npz') from a folder of IDX(.gz) files or an .npz file; every IDX file found before any is read."
+    if path.is_dir():
+        files = {k: _find_idx(path, k, test_only_split) for k in need}
+        return {k: read_idx(f, IDX_IMAGES_MAGIC if k.startswith("x") else IDX_LABELS_MAGIC) for k, f in files.items()}, "idx"
+    return _read_npz(path, need), "npz"
 
 # %% ../nbs/01_data.ipynb #3df7d547
 def find_local_mnist(start:str|Path|None=None, # folder to start from; the current directory when None
                     ) -> Path|None:
     "The folder `shared/data/mnist` found walking up from `start` (or `$TDN_MNIST_DIR` if set), else None."
-    env = os.environ.get("TDN_MNIST_DIR")
+    return _find_data_folder("TDN_MNIST_DIR", "mnist", start)
+
+def _find_data_folder(env_var:str, name:str, start=None, system_dir:Path|None=None) -> Path|None:
+    "`$env_var`, else `system_dir`, else `shared/data/<name>` (or `../shared/data/<name>`) walking up from `start`; None if none."
+    env = os.environ.get(env_var)
     if env:
         folder = Path(env).expanduser()
-        if not folder.is_dir(): raise FileNotFoundError(f"TDN_MNIST_DIR={env!r} is not a folder")
+        if not folder.is_dir(): raise FileNotFoundError(f"{env_var}={env!r} is not a folder")
         return folder.resolve()
+    if system_dir is not None and system_dir.is_dir(): return system_dir
     here = Path(start if start is not None else Path.cwd()).resolve()
     for p in (here, *here.parents):
-        for candidate in (p/"shared"/"data"/"mnist", p/".."/"shared"/"data"/"mnist"):
+        for candidate in (p/"shared"/"data"/name, p/".."/"shared"/"data"/name):
             if candidate.is_dir(): return candidate.resolve()
     return None
 
@@ -323,17 +330,7 @@ DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")  # `apt install d
 def find_local_fashion_mnist(start:str|Path|None=None, # folder to start from; the current directory when None
                             ) -> Path|None:
     "`$TDN_FASHION_MNIST_DIR`, else Debian's folder, else `shared/data/fashion-mnist` walking up from `start`; None if none."
-    env = os.environ.get("TDN_FASHION_MNIST_DIR")
-    if env:
-        folder = Path(env).expanduser()
-        if not folder.is_dir(): raise FileNotFoundError(f"TDN_FASHION_MNIST_DIR={env!r} is not a folder")
-        return folder.resolve()
-    if DEBIAN_FASHION_DIR.is_dir(): return DEBIAN_FASHION_DIR
-    here = Path(start if start is not None else Path.cwd()).resolve()
-    for p in (here, *here.parents):
-        for candidate in (p/"shared"/"data"/"fashion-mnist", p/".."/"shared"/"data"/"fashion-mnist"):
-            if candidate.is_dir(): return candidate.resolve()
-    return None
+    return _find_data_folder("TDN_FASHION_MNIST_DIR", "fashion-mnist", start, DEBIAN_FASHION_DIR)
 
 def load_fashion_mnist(path:str|Path|None=None, # None: a local folder if one is found (see above), else Keras's download; or a folder of the 4 IDX(.gz) files, or an .npz
                        valid_size:int=5000, # validation images: the LAST `valid_size` of the training set (the 3rd edition)
@@ -362,11 +359,8 @@ def load_fashion_mnist(path:str|Path|None=None, # None: a local folder if one is
     else:
         path = Path(path).expanduser()
         if not path.exists(): raise FileNotFoundError(f"Fashion-MNIST path not found: {path}")
-        if path.is_dir():
-            files = {k: _find_idx(path, k, False) for k in NPZ_KEYS}  # every file present before reading any
-            arrays = {k: read_idx(f, IDX_IMAGES_MAGIC if k.startswith("x") else IDX_LABELS_MAGIC) for k, f in files.items()}
-            kind = "local IDX files"
-        else: arrays, kind = _read_npz(path, NPZ_KEYS), "local npz"
+        arrays, kind = _read_local(path, NPZ_KEYS)
+        kind = {"idx": "local IDX files", "npz": "local npz"}[kind]
     n_train = len(arrays["x_train"])
     return _make_split(arrays, valid_size, False, f"Fashion-MNIST, {n_train - valid_size:,}/{valid_size:,}/{len(arrays['x_test']):,}, {kind}",
                        valid_at="end")
