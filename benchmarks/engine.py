@@ -170,6 +170,20 @@ def verdict(value, target):
     return "PASS" if ok else "MISS"
 
 
+def interleaved(variants:dict, reps:int, log) -> dict:
+    "One excluded warm-up per variant, then `reps` rounds of every variant in an order rotated by one; stats per variant."
+    keys = list(variants)
+    t0 = time.perf_counter()
+    for k in keys: variants[k].warmup()
+    log(f"  warm-ups done ({time.perf_counter() - t0:.1f}s)")
+    samples = {k: [] for k in keys}
+    for rep in range(reps):
+        order = keys[rep % len(keys):] + keys[:rep % len(keys)]
+        for k in order: samples[k].append(variants[k].measure())
+        log(f"  rep {rep + 1}/{reps}: " + "  ".join(f"{k}={samples[k][-1]:.3f}" for k in keys))
+    return {k: dict(name=variants[k].name, **stats(samples[k])) for k in keys}
+
+
 def bench_batch(data, batch_size, reps, eager_steps, log):
     "Interleaved measurements for one batch size; returns the results dict of that batch size."
     variants = {
@@ -182,16 +196,7 @@ def bench_batch(data, batch_size, reps, eager_steps, log):
         "eager": Eager(data, batch_size, eager_steps),
         "matmul": Matmul(),
     }
-    keys = list(variants)
-    t0 = time.perf_counter()
-    for k in keys: variants[k].warmup()
-    log(f"  warm-ups done ({time.perf_counter() - t0:.1f}s)")
-    samples = {k: [] for k in keys}
-    for rep in range(reps):
-        order = keys[rep % len(keys):] + keys[:rep % len(keys)]
-        for k in order: samples[k].append(variants[k].measure())
-        log(f"  rep {rep + 1}/{reps}: " + "  ".join(f"{k}={samples[k][-1]:.3f}" for k in keys))
-    res = {k: dict(name=variants[k].name, **stats(samples[k])) for k in keys}
+    res = interleaved(variants, reps, log)
     gflops = res["matmul"]["median"]
     n_samples = len(data.X_train)
     floor = 6 * N_PARAMS * n_samples / (gflops * 1e9)

@@ -10,9 +10,9 @@ from pathlib import Path
 __all__ = ['CHAPTERS', 'import_layers', 'module_imports', 'upward_imports']
 
 # %% ../nbs/03a_chapters.ipynb #626cb1d7
-from . import initializers, activations, batch_norm, clipping, optimizers, schedules, regularization
+from . import initializers, activations, batch_norm, clipping, transfer, optimizers, schedules, regularization
 
-CHAPTERS = (initializers, activations, batch_norm, clipping, optimizers, schedules, regularization)  # in the book's order
+CHAPTERS = (initializers, activations, batch_norm, clipping, transfer, optimizers, schedules, regularization)  # in the book's order
 
 # %% ../nbs/03a_chapters.ipynb #98a0c59a
 def import_layers() -> dict:

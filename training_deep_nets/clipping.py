@@ -16,7 +16,7 @@ from .experiments import Experiment, register, run
 
 # %% auto #0
 __all__ = ['RELU_CLIP', 'clip_by_value', 'clip_by_norm', 'global_norm', 'clip_by_global_norm', 'models_dir',
-           'pretrained_clip_model_path', 'save_model_atomic', 'train_clip_model', 'load_pretrained_clip_model',
+           'pretrained_clip_model_path', 'save_model_atomic', 'save_trained_model', 'train_clip_model',
            'per_replica_clipping_check']
 
 # %% ../nbs/07_gradient_clipping.ipynb #0dfefc9d
@@ -124,6 +124,23 @@ def save_model_atomic(model:keras.Model, # the model to save
     return path
 
 # %% ../nbs/07_gradient_clipping.ipynb #150ad235
+def save_trained_model(result:engine.TrainResult, # a finished run (its `model` is saved)
+                       experiment:Experiment, # the experiment it ran
+                       data, # the split it trained on (its `fingerprint()` goes into the note)
+                       path:str|Path, # the `.keras` file to write; the note is the same name with `.json`
+                      ) -> Path:
+    "Save `result.model` atomically and, beside it, a JSON note on what made it; return the model's path."
+    if not isinstance(experiment, Experiment): raise TypeError(f"`experiment` must be an Experiment, got {type(experiment).__name__}")
+    path = save_model_atomic(result.model, path)
+    note = dict(experiment=experiment.name, seed=experiment.seed, data=result.data_source,
+                data_fingerprint=data.fingerprint() if hasattr(data, "fingerprint") else None,
+                epochs=len(result.history["valid_acc"]), batch_size=result.batch_size,
+                clip=list(experiment.clip) if experiment.clip else None, final_valid_acc=result.final_valid_acc,
+                test_acc=result.test_acc, book_acc=experiment.book_acc, diverged=result.diverged,
+                keras=keras.__version__, tensorflow=tf.__version__)
+    atomic_write_text(path.with_suffix(".json"), json.dumps(note, indent=1))
+    return path
+
 def train_clip_model(data, # a split (e.g. `load_mnist(...)`); the real MNIST digits for the transfer chapter
                      epochs:int|None=None, # override the experiment's 20 epochs
                      path:str|Path|None=None, # where to save; `pretrained_clip_model_path()` when None
@@ -134,22 +151,7 @@ def train_clip_model(data, # a split (e.g. `load_mnist(...)`); the real MNIST di
     path = Path(path).expanduser() if path is not None else pretrained_clip_model_path()
     if path.suffix != ".keras": raise ValueError(f"`path` must end in '.keras', got {str(path)!r}")
     result = run(RELU_CLIP, data, epochs=epochs, quiet=quiet)
-    save_model_atomic(result.model, path)
-    note = dict(experiment=RELU_CLIP.name, data=result.data_source, epochs=len(result.history["valid_acc"]),
-                batch_size=RELU_CLIP.batch_size, clip=list(RELU_CLIP.clip), final_valid_acc=result.final_valid_acc,
-                test_acc=result.test_acc, book_acc=RELU_CLIP.book_acc, keras=keras.__version__, tensorflow=tf.__version__)
-    atomic_write_text(path.with_suffix(".json"), json.dumps(note, indent=1))
-    return result, path
-
-def load_pretrained_clip_model(path:str|Path|None=None, # the `.keras` file; `pretrained_clip_model_path()` when None
-                              ) -> keras.Model:
-    "Load the trained `relu-clip` model saved by `train_clip_model`."
-    path = Path(path).expanduser() if path is not None else pretrained_clip_model_path()
-    if not path.is_file():
-        raise FileNotFoundError(f"no trained relu-clip model at {path}: run notebook 07's full run, or "
-                                f"`train_clip_model(load_mnist(...))` from training_deep_nets.clipping "
-                                f"(set $TDN_MODELS_DIR to keep models elsewhere)")
-    return keras.saving.load_model(path)
+    return result, save_trained_model(result, RELU_CLIP, data, path)
 
 # %% ../nbs/07_gradient_clipping.ipynb #dabc391c
 def per_replica_clipping_check() -> dict:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4896124d
 from __future__ import annotations
-import dataclasses, gzip, os, socket, struct, zipfile, zlib
+import dataclasses, gzip, hashlib, os, socket, struct, zipfile, zlib
 from pathlib import Path
 from typing import Callable
 
@@ -33,7 +33,7 @@ def _as_labels(y, name:str, n:int) -> np.ndarray:
     if not (np.issubdtype(y.dtype, np.integer) or len(y) == 0):
         raise ValueError(f"`{name}` must hold integer class ids, got dtype {y.dtype}")
     if len(y) and y.min() < 0: raise ValueError(f"`{name}` must hold class ids >= 0, got {y.min()}")
-    return y.astype(np.int32)
+    return y.astype(np.int32, copy=False)  # no copy when the labels are int32 already
 
 # %% ../nbs/01_data.ipynb #6296b50d
 @dataclasses.dataclass(eq=False, repr=False)
@@ -90,6 +90,14 @@ class Split:
         source = self.source if (a, b, c) == self.sizes else f"{self.source} [subset {a}/{b}/{c}]"
         return Split(self.X_train[:a], self.y_train[:a], self.X_valid[:b], self.y_valid[:b],
                      self.X_test[:c], self.y_test[:c], source=source)
+
+    def fingerprint(self) -> str:
+        "A short SHA-256 digest of all six arrays (shapes, dtypes and bytes): the same data gives the same fingerprint."
+        digest = hashlib.sha256()
+        for array in (self.X_train, self.y_train, self.X_valid, self.y_valid, self.X_test, self.y_test):
+            array = np.ascontiguousarray(array)
+            digest.update(f"{array.dtype.str}{array.shape}".encode()); digest.update(memoryview(array).cast("B"))
+        return digest.hexdigest()[:16]
 
     def __repr__(self):
         a, b, c = self.sizes

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02a_experiments.ipynb #740e466d
 from __future__ import annotations
-import contextlib, dataclasses, inspect, json, math, re
+import contextlib, dataclasses, functools, inspect, json, math, re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -185,7 +185,8 @@ class Experiment:
     callbacks: tuple = () # zero-argument factories that return Keras callbacks
     adapt: tuple = () # functions fn(experiment, n_train, epochs) -> Experiment, applied by `run` first, in order
     model: Any = None # fn(experiment, n_inputs, n_outputs) -> keras.Model, instead of `build_mlp`
-    trainer: Any = None # fn(model, data, optimizer, **train_arguments) -> TrainResult, instead of `engine.train`
+    trainer: Any = None # fn(experiment, model, data, optimizer, **train_arguments) -> TrainResult, instead of `engine.train`
+    task: Any = None # fn(experiment, data) -> split: the data it trains on, made from the split given to `run`
     options: dict = field(default_factory=dict) # settings read by `model`, `trainer` and `adapt`
     book_acc: float|None = None # the validation accuracy the book printed, if any
     chapter: str = "" # notebook that registers it, e.g. "05_activations"
@@ -223,7 +224,7 @@ class Experiment:
             object.__setattr__(self, key, tuple(value))
             for fn in getattr(self, key):
                 if not (callable(fn) or isinstance(fn, str)): raise TypeError(f"`{key}` must hold functions or 'module:function' names, got {fn!r}")
-        for key in ("model", "trainer"):
+        for key in ("model", "trainer", "task"):
             value = getattr(self, key)
             if value is not None and not (callable(value) or isinstance(value, str)):
                 raise TypeError(f"`{key}` must be None, a function or a 'module:function' name, got {value!r}")
@@ -238,7 +239,7 @@ class Experiment:
         "The experiment as JSON data: functions become 'module:function' names (they must be importable)."
         config = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         for key in ("callbacks", "adapt"): config[key] = [function_path(fn) for fn in config[key]]
-        for key in ("model", "trainer"):
+        for key in ("model", "trainer", "task"):
             if config[key] is not None: config[key] = function_path(config[key])
         try: json.dumps(config)
         except TypeError as err: raise ValueError(f"give the experiment's components as names or specs to make it data ({err})") from None
@@ -313,12 +314,13 @@ def run(experiment, # an Experiment or the name of a registered one
         evaluate_test:bool=True, # report test accuracy
         **train_kwargs, # further arguments of `engine.train` (jit_compile, progress, callbacks, ...)
        ) -> TrainResult:
-    "Build and train `experiment` on `data`: its `adapt` functions, then its model and optimizer, then its trainer."
+    "Build and train `experiment` on `data`: its `task` and `adapt` functions, then its model and optimizer, then its trainer."
     e = get_experiment(experiment) if isinstance(experiment, str) else experiment
     if not isinstance(e, Experiment): raise TypeError(f"`experiment` must be an Experiment or a name, got {experiment!r}")
     if epochs is not None: check_int("epochs", epochs, 1)
     quiet, evaluate_test = check_bool("quiet", quiet), check_bool("evaluate_test", evaluate_test)
     if not hasattr(data, "X_train"): raise TypeError(f"`data` must be a split with X_train, y_train, X_valid, y_valid, got {type(data).__name__}")
+    if e.task is not None: data = _resolve(e.task, "task")(e, data)
     n_train = len(data.X_train)
     if e.batch_size > n_train:
         raise ValueError(f"experiment {e.name!r}: `batch_size` must be <= the {n_train} training examples, got {e.batch_size}")
@@ -331,7 +333,7 @@ def run(experiment, # an Experiment or the name of a registered one
         model, optimizer = build_model(e, n_inputs, n_outputs), build_optimizer(e)
     if not quiet: print(f"== {e.name}: {e.description or ''} ({getattr(data, 'source', 'data')})")
     callbacks = [_resolve(f, "callbacks")() for f in e.callbacks] + list(train_kwargs.pop("callbacks", []))
-    trainer = train if e.trainer is None else _resolve(e.trainer, "trainer")
+    trainer = train if e.trainer is None else functools.partial(_resolve(e.trainer, "trainer"), e)
     result = trainer(model, data, optimizer, epochs=epochs or e.epochs, batch_size=e.batch_size, clip=e.clip,
                      callbacks=callbacks, patience=e.patience, seed=e.seed, quiet=quiet, strategy=strategy,
                      evaluate_test=evaluate_test, name=e.name, **train_kwargs)
