@@ -17,6 +17,22 @@ def _directives(source):
     return {m.group(1).strip() for m in re.finditer(r"^#\|\s*(.+)$", source, re.M)}
 
 
+def _site_url() -> str:
+    "The docs site's address, from settings.ini (doc_host + doc_baseurl)."
+    import configparser
+    config = configparser.ConfigParser()
+    config.read(ROOT / "settings.ini", encoding="utf-8")
+    d = config["DEFAULT"]
+    return d["doc_host"].rstrip("/") + "/" + d["doc_baseurl"].strip("/") + "/"
+
+
+def absolute_links(text: str) -> str:
+    "Links to notebooks become links to their pages on the docs site, so they work on GitHub and PyPI too."
+    site = _site_url()
+    return re.sub(r"\]\((?!https?://|#)([\w.-]+)\.ipynb(#[\w-]*)?\)",
+                  lambda m: f"]({site}{'index' if m.group(1) == 'index' else m.group(1)}.html{m.group(2) or ''})", text)
+
+
 def render(nb_path=ROOT / "nbs" / "index.ipynb"):
     cells = json.loads(Path(nb_path).read_text(encoding="utf-8"))["cells"]
     parts = []
@@ -35,7 +51,8 @@ def render(nb_path=ROOT / "nbs" / "index.ipynb"):
                    "".join(out.get("data", {}).get("text/markdown", "")) or "".join(out.get("data", {}).get("text/plain", ""))
             if not text.strip(): continue
             parts.append(text.strip() + "\n" if "text/markdown" in out.get("data", {}) else f"```\n{text.rstrip()}\n```\n")
-    return HEADER + "\n".join(parts)
+    text = re.sub(r"^(#+ .*?) \{#[\w-]+\}$", r"\1", "\n".join(parts), flags=re.M)  # Pandoc heading ids: site only
+    return HEADER + absolute_links(text)
 
 
 def main(argv):

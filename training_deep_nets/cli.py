@@ -45,7 +45,7 @@ def load_cli_data(data:str|None=None, # None (download, offline fallback), a mni
     path = Path(data).expanduser()
     if not path.exists(): raise FileNotFoundError(f"--data: no such file or folder: {path}")
     if path.is_dir() and not any(path.glob("train-images-idx3-ubyte*")) and any(path.glob("t10k-images-idx3-ubyte*")):
-        if not quiet: print(f"{path} holds only the 10,000 MNIST test images: using them as an 8,000/1,000/1,000 split")
+        if not quiet: print("--data holds only the 10,000 MNIST test images: using them as an 8,000/1,000/1,000 split")
         return load_mnist(path, test_only_split=True, quiet=quiet)
     return load_mnist(path, quiet=quiet)
 

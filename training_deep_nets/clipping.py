@@ -19,7 +19,7 @@ __all__ = ['RELU_CLIP', 'clip_by_value', 'clip_by_norm', 'global_norm', 'clip_by
            'pretrained_clip_model_path', 'save_model_atomic', 'save_trained_model', 'train_clip_model',
            'per_replica_clipping_check']
 
-# %% ../nbs/07_gradient_clipping.ipynb #0dfefc9d
+# %% ../nbs/07_gradient_clipping.ipynb #f0e887be
 def _check_grads(grads) -> list:
     "The gradients as a list; a `TypeError` unless `grads` is a list or tuple."
     if not isinstance(grads, (list, tuple)):
@@ -47,7 +47,7 @@ def _safe_sqrt(sum_of_squares):
     safe = tf.where(positive, sum_of_squares, tf.ones_like(sum_of_squares))
     return tf.where(positive, tf.sqrt(safe), sum_of_squares)
 
-# %% ../nbs/07_gradient_clipping.ipynb #47ce529c
+# %% ../nbs/07_gradient_clipping.ipynb #4caa0b11
 def clip_by_value(grads:list, # gradients: tensors, `tf.IndexedSlices` or None
                   threshold:float, # every component is clipped to [-threshold, threshold]; > 0
                  ) -> list:
@@ -58,7 +58,7 @@ def clip_by_value(grads:list, # gradients: tensors, `tf.IndexedSlices` or None
         return tf.minimum(tf.maximum(values, -limit), limit)
     return [_map_values(g, clip) for g in grads]
 
-# %% ../nbs/07_gradient_clipping.ipynb #f0e887be
+# %% ../nbs/07_gradient_clipping.ipynb #3abe10ee
 def clip_by_norm(grads:list, # gradients: tensors, `tf.IndexedSlices` or None
                  max_norm:float, # largest L2 norm allowed for each tensor; > 0
                 ) -> list:
@@ -70,7 +70,7 @@ def clip_by_norm(grads:list, # gradients: tensors, `tf.IndexedSlices` or None
         return values * (limit / tf.maximum(norm, limit))
     return [_map_values(g, clip) for g in grads]
 
-# %% ../nbs/07_gradient_clipping.ipynb #4caa0b11
+# %% ../nbs/07_gradient_clipping.ipynb #bba7b1ac
 def global_norm(grads:list, # gradients: tensors, `tf.IndexedSlices` or None (ignored)
                ) -> tf.Tensor:
     "The L2 norm of all gradients together, as float32 (`tf.linalg.global_norm`); 0 for no gradients."

@@ -271,6 +271,12 @@ def digits_split() -> Split:
     return Split(X[tr], y[tr], X[va], y[va], X[te], y[te], source="sklearn digits 8x8 (offline fallback)")
 
 # %% ../nbs/01_data.ipynb #c56c1f8b
+def _named(split:Split, kind:str, test_only:bool) -> Split:
+    "`split` with its source in words, by name and size, never a path: 'MNIST, 55,000/5,000/10,000, local IDX files'."
+    a, b, c = split.sizes
+    split.source = f"{'MNIST test images only' if test_only else 'MNIST'}, {a:,}/{b:,}/{c:,}, {kind}"
+    return split
+
 def load_mnist(path:str|Path|None=None, # None: download with Keras; a `mnist.npz` file; or a folder of the 4 IDX(.gz) files
                valid_size:int=5000, # validation images taken from the start of the training set (the book: 5000)
                test_only_split:bool=False, # use only the 10,000 test images, split 8,000/1,000/1,000
@@ -284,7 +290,6 @@ def load_mnist(path:str|Path|None=None, # None: download with Keras; a `mnist.np
     timeout = check_number("timeout", timeout, low=0, low_inclusive=False)
     test_only_split = check_bool("test_only_split", test_only_split)
     if downloader is not None and not callable(downloader): raise ValueError(f"`downloader` must be callable, got {downloader!r}")
-    kind_suffix = " test-only (real MNIST test images, 8000/1000/1000)" if test_only_split else ""
     if path is None:
         try:
             (x_train, y_train), (x_test, y_test) = (downloader or (lambda: _keras_download(timeout)))()
@@ -297,12 +302,12 @@ def load_mnist(path:str|Path|None=None, # None: download with Keras; a `mnist.np
             return digits_split()
         arrays = dict(x_train=np.asarray(x_train), y_train=np.asarray(y_train),
                       x_test=np.asarray(x_test), y_test=np.asarray(y_test))
-        return _make_split(arrays, valid_size, test_only_split, f"keras mnist.npz download{kind_suffix}")
+        return _named(_make_split(arrays, valid_size, test_only_split, ""), "Keras download", test_only_split)
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"MNIST path not found: {path}")
     need = ("x_test", "y_test") if test_only_split else NPZ_KEYS
     arrays, kind = _read_local(path, need, test_only_split)
-    return _make_split(arrays, valid_size, test_only_split, f"{kind}{kind_suffix}: {path}")
+    return _named(_make_split(arrays, valid_size, test_only_split, ""), {"idx": "local IDX files", "npz": "local npz"}[kind], test_only_split)
 
 def _read_local(path:Path, need:tuple, test_only_split:bool=False) -> tuple:
     "(arrays, 'idx' or 'npz') from a folder of IDX(.gz) files or an .npz file; every IDX file found before any is read."

@@ -17,7 +17,7 @@ __all__ = ['TRUNCATED_NORMAL_STD', 'FLOAT_DTYPES', 'RELU_HE_INIT', 'RELU_BOOK_IN
            'compute_fans', 'VarianceScaling', 'GlorotNormal', 'GlorotUniform', 'HeNormal', 'HeUniform', 'LecunNormal',
            'LecunUniform', 'orthogonal_matrix', 'lsuv_init']
 
-# %% ../nbs/04_initializers.ipynb #609ba204
+# %% ../nbs/04_initializers.ipynb #ebd6e374
 def _dense_layers(model:keras.Model) -> list:
     "The model's `Dense` layers, in order; a `ValueError` when there are none."
     if not isinstance(model, keras.Model):
@@ -52,7 +52,7 @@ def _check_batch(X, name:str="X_batch") -> np.ndarray:
         raise ValueError(f"`{name}` must be a numeric array of shape (batch >= 2, features...), got shape {X.shape}")
     return X.astype(keras.config.floatx())
 
-# %% ../nbs/04_initializers.ipynb #ccb2b07a
+# %% ../nbs/04_initializers.ipynb #3d5c28e9
 def layer_statistics(model:keras.Model, # a Sequential or functional model of Dense layers, whose output is logits
                      X_batch, # a batch of inputs, shape (batch, features)
                      y_batch, # its integer labels, shape (batch,)

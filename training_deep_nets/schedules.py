@@ -19,12 +19,12 @@ from .optimizers import Momentum  # registers Momentum, which the one-cycle expe
 __all__ = ['PowerDecay', 'ExponentialDecay', 'PiecewiseConstantDecay', 'PerformanceScheduler', 'OneCycleMomentum', 'OneCycle',
            'LRFindResult', 'lr_find', 'rescale_one_cycle']
 
-# %% ../nbs/10_lr_schedules.ipynb #a78d4ead
+# %% ../nbs/10_lr_schedules.ipynb #10921dba
 def _step_as(step, dtype="float32"):
     "The optimizer's step counter (a Python number or an integer tensor) as a float tensor."
     return ops.cast(ops.convert_to_tensor(step), dtype)
 
-# %% ../nbs/10_lr_schedules.ipynb #c1b51f8c
+# %% ../nbs/10_lr_schedules.ipynb #d19023ed
 @keras.saving.register_keras_serializable(package="training_deep_nets")
 class PowerDecay(keras.optimizers.schedules.LearningRateSchedule):
     "Power scheduling: `initial_learning_rate / (1 + decay_rate * step / decay_steps) ** power`."
