@@ -40,11 +40,11 @@ def load_cli_data(data:str|None=None, # None (download, offline fallback), a mni
                   quiet:bool=False, # no notices
                  ):
     "The split the command-line tools train on."
-    from training_deep_nets.data import load_mnist
+    from training_deep_nets.data import load_mnist, holds_only_test_images
     if data is None: return load_mnist(quiet=quiet)
     path = Path(data).expanduser()
     if not path.exists(): raise FileNotFoundError(f"--data: no such file or folder: {path}")
-    if path.is_dir() and not any(path.glob("train-images-idx3-ubyte*")) and any(path.glob("t10k-images-idx3-ubyte*")):
+    if holds_only_test_images(path):
         if not quiet: print("--data holds only the 10,000 MNIST test images: using them as an 8,000/1,000/1,000 split")
         return load_mnist(path, test_only_split=True, quiet=quiet)
     return load_mnist(path, quiet=quiet)

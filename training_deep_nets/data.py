@@ -15,8 +15,8 @@ from .core import check_int, check_number, check_bool, check_xy, aligned_empty
 # %% auto #0
 __all__ = ['IDX_IMAGES_MAGIC', 'IDX_LABELS_MAGIC', 'IDX_NAMES', 'NPZ_KEYS', 'DIGITS_SIZES', 'FASHION_CLASSES',
            'DEBIAN_FASHION_DIR', 'Split', 'synthetic_split', 'read_idx', 'test_only_indices', 'digits_split',
-           'load_mnist', 'find_local_mnist', 'find_local_fashion_mnist', 'load_fashion_mnist', 'shuffle_batch',
-           'make_tf_dataset', 'standardize']
+           'load_mnist', 'find_local_mnist', 'holds_only_test_images', 'load_book_mnist', 'find_local_fashion_mnist',
+           'load_fashion_mnist', 'shuffle_batch', 'make_tf_dataset', 'standardize']
 
 # %% ../nbs/01_data.ipynb #5ce95c3c
 def _as_features(X, name:str) -> np.ndarray:
@@ -335,6 +335,21 @@ def _find_data_folder(env_var:str, name:str, start=None, system_dir:Path|None=No
         for candidate in (p/"shared"/"data"/name, p/".."/"shared"/"data"/name):
             if candidate.is_dir(): return candidate.resolve()
     return None
+
+# %% ../nbs/01_data.ipynb #d50ec959
+def holds_only_test_images(path:str|Path, # a folder (or file) given as MNIST
+                          ) -> bool:
+    "Whether `path` is a folder with the MNIST test IDX files but without the training images."
+    path = Path(path).expanduser()
+    return (path.is_dir() and not any(path.glob("train-images-idx3-ubyte*"))
+            and any(path.glob("t10k-images-idx3-ubyte*")))
+
+def load_book_mnist(quiet:bool=False, # no notice when falling back
+                   ) -> Split:
+    "MNIST for the book's experiments: a local folder (full split, or test-only), else the Keras download, else the 8x8 digits."
+    local = find_local_mnist()
+    if local is None: return load_mnist(quiet=quiet)
+    return load_mnist(local, test_only_split=holds_only_test_images(local), quiet=quiet)
 
 # %% ../nbs/01_data.ipynb #c4f2a709
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
