@@ -15,8 +15,8 @@ from .core import check_int, check_number, check_bool, check_xy, aligned_empty
 # %% auto #0
 __all__ = ['IDX_IMAGES_MAGIC', 'IDX_LABELS_MAGIC', 'IDX_NAMES', 'NPZ_KEYS', 'DIGITS_SIZES', 'FASHION_CLASSES',
            'DEBIAN_FASHION_DIR', 'Split', 'synthetic_split', 'read_idx', 'test_only_indices', 'digits_split',
-           'load_mnist', 'find_local_mnist', 'holds_only_test_images', 'load_book_mnist', 'find_local_fashion_mnist',
-           'load_fashion_mnist', 'shuffle_batch', 'make_tf_dataset', 'standardize']
+           'load_mnist', 'find_local_mnist', 'holds_only_test_images', 'load_book_mnist', 'load_real_digits',
+           'find_local_fashion_mnist', 'load_fashion_mnist', 'shuffle_batch', 'make_tf_dataset', 'standardize']
 
 # %% ../nbs/01_data.ipynb #5ce95c3c
 def _as_features(X, name:str) -> np.ndarray:
@@ -350,6 +350,19 @@ def load_book_mnist(quiet:bool=False, # no notice when falling back
     local = find_local_mnist()
     if local is None: return load_mnist(quiet=quiet)
     return load_mnist(local, test_only_split=holds_only_test_images(local), quiet=quiet)
+
+def load_real_digits(quiet:bool=False, # no notice when falling back
+                     downloader:Callable|None=None, # replaces the Keras download (tests)
+                    ) -> Split:
+    "Real 28x28 digits for the quick demos: the 10,000 MNIST test images split 8,000/1,000/1,000 (local, else downloaded); synthetic MNIST-shaped data, said so, when neither is possible."
+    local = find_local_mnist()
+    if local is not None: return load_mnist(local, test_only_split=True, quiet=quiet)
+    try: return load_mnist(test_only_split=True, fallback=False, downloader=downloader)
+    except RuntimeError as err:
+        if not quiet: print(f"{' '.join(str(err).split())}: the demo uses synthetic MNIST-shaped data instead")
+        split = synthetic_split(n_train=8000, n_valid=1000, n_test=1000, seed=0)
+        split.source = "synthetic MNIST-shaped data (no MNIST at hand)"
+        return split
 
 # %% ../nbs/01_data.ipynb #c4f2a709
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
