@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_cli.ipynb #61b05342
 from __future__ import annotations
-import csv, io, os, subprocess, sys
+import csv, io, json, os, subprocess, sys
 from pathlib import Path
 
 from fastcore.script import Param, anno_parser, store_true
@@ -12,11 +12,11 @@ from fastcore.script import Param, anno_parser, store_true
 from .core import check_int, check_number, atomic_write_text, format_device_report
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'console_command', 'load_cli_data', 'experiments_table', 'tdn_list', 'write_results', 'tdn_reproduce',
-           'tdn_train']
+__all__ = ['USER_ERRORS', 'RESULT_FILES', 'MANIFEST', 'console_command', 'load_cli_data', 'experiments_table', 'tdn_list',
+           'check_out_folder', 'write_results', 'read_results', 'tdn_reproduce', 'tdn_train']
 
 # %% ../nbs/03_cli.ipynb #8b3a6424
-USER_ERRORS = (ValueError, TypeError, FileNotFoundError, NotADirectoryError, PermissionError, RuntimeError, KeyError)
+USER_ERRORS = (ValueError, TypeError, OSError, RuntimeError, KeyError, MemoryError)  # OSError: every file-system error
 
 def console_command(func):
     "Give `func` a `.main()` console entry point (fastcore's `anno_parser` flags); user errors and bad flags print one line and exit with status 1."
@@ -75,6 +75,27 @@ def tdn_list(chapter:str=None, # only this chapter's experiments, e.g. 05_activa
     return exps
 
 # %% ../nbs/03_cli.ipynb #5296f00b
+RESULT_FILES = dict(csv="results.csv", md="results.md", json="results.json", png="curves.png")
+MANIFEST = "manifest.json"
+
+def _sha256(path:Path) -> str:
+    import hashlib
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+def check_out_folder(out:str|Path, # the results folder: existing, or to be created
+                    ) -> Path:
+    "`out` as a Path once it is known to be writable; else a clear error, before any work."
+    if not isinstance(out, (str, os.PathLike)): raise TypeError(f"--out must be a folder name, got {type(out).__name__}")
+    out = Path(out).expanduser()
+    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out must be a folder, got the file {out}")
+    for name in (*RESULT_FILES.values(), MANIFEST):
+        if (out/name).exists() and not (out/name).is_file():
+            raise IsADirectoryError(f"--out {out}: {name} is a folder, not a file; remove it or choose another --out")
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir(): raise NotADirectoryError(f"--out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK): raise PermissionError(f"--out {out}: {existing} cannot be written")
+    return out
+
 def write_results(results:list, # TrainResults
                   out:str|Path, # output folder (created if missing)
                   title:str="training-deep-nets results", # heading of results.md and the plot
@@ -83,20 +104,35 @@ def write_results(results:list, # TrainResults
     import matplotlib; matplotlib.use("Agg") if "matplotlib.pyplot" not in sys.modules else None
     import matplotlib.pyplot as plt
     from training_deep_nets.experiments import results_table, results_json, plot_learning_curves
-    out = Path(out)
-    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out must be a folder, got the file {out}")
+    out = check_out_folder(out)
+    if not results: raise ValueError("`results` is empty: nothing to write")
     out.mkdir(parents=True, exist_ok=True)
+    (out/MANIFEST).unlink(missing_ok=True)  # from here until the new manifest is written, the folder is marked incomplete
     rows = [r.summary() for r in results]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
     writer.writeheader(); writer.writerows(rows)
-    paths = dict(csv=out/"results.csv", md=out/"results.md", json=out/"results.json", png=out/"curves.png")
+    paths = {kind: out/name for kind, name in RESULT_FILES.items()}
     atomic_write_text(paths["csv"], buf.getvalue())
     atomic_write_text(paths["md"], f"# {title}\n\n{format_device_report()}\n\n{results_table(results)}\n")
     atomic_write_text(paths["json"], results_json(results))  # strict JSON: a diverged run's NaN losses are null
     fig = plot_learning_curves(results, paths["png"], title=title)
     plt.close(fig)
+    manifest = dict(files={p.name: _sha256(p) for p in paths.values()}, experiments=[r.name for r in results])
+    atomic_write_text(out/MANIFEST, json.dumps(manifest, indent=1))
     return paths
+
+def read_results(out:str|Path, # a folder written by `write_results`
+                ) -> list:
+    "The rows of `results.json` in `out`, once its manifest shows the four files are one complete set."
+    out = Path(out)
+    try: manifest = json.loads((out/MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError: raise ValueError(f"{out}: no {MANIFEST}: an incomplete set of results (a run stopped while writing?)") from None
+    except ValueError: raise ValueError(f"{out}: {MANIFEST} is not valid JSON") from None
+    for name, digest in manifest.get("files", {}).items():
+        if not (out/name).is_file() or _sha256(out/name) != digest:
+            raise ValueError(f"{out}: {name} is not the file {MANIFEST} lists: a mix of two runs")
+    return json.loads((out/RESULT_FILES["json"]).read_text(encoding="utf-8"))
 
 # %% ../nbs/03_cli.ipynb #1f83d9d3
 @console_command
@@ -112,8 +148,7 @@ def tdn_reproduce(names:Param("experiments to run (default: all registered)", st
     from training_deep_nets.experiments import list_experiments, get_experiment, run, results_table
     if epochs is not None: check_int("--epochs", epochs, 1)
     exps = [get_experiment(n) for n in names] if names else list_experiments()   # unknown names fail here, first
-    out = Path(out)
-    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out must be a folder, got the file {out}")
+    out = check_out_folder(out)   # before any work
     print(format_device_report())
     split = load_cli_data(data)
     print(f"data: {split!r}")
@@ -165,6 +200,7 @@ def tdn_train(experiment:str="baseline", # registered experiment to start from
     base = get_experiment(experiment)
     if dropout is not None: changes["mlp"] = {**base.mlp, "dropout": check_number("--dropout", dropout, 0, 1, high_inclusive=False)}
     if momentum is not None: changes["optimizer_kwargs"] = {**base.optimizer_kwargs, "momentum": check_number("--momentum", momentum, 0, 1)}
+    if out is not None: out = check_out_folder(out)   # before any work
     exp = base.replace(**changes) if changes else base
     if changes: exp = exp.replace(name=f"{exp.name}-custom", description="from tdn_train flags")
     # build once on tiny input to fail on unknown names before loading data
