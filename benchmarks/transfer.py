@@ -127,7 +127,7 @@ def memory_check(data) -> str:
     model = book_net(); freeze(model, FROZEN)
     lower, _ = split_model(model, FROZEN)
     cache = cached_split(data, lower)
-    assert cache.X_train.dtype == np.float32 and cache.y_train is data.y_train or np.shares_memory(cache.y_train, data.y_train)
+    assert cache.X_train.dtype == np.float32 and (cache.y_train is data.y_train or np.shares_memory(cache.y_train, data.y_train))
     return (f"cache: X_train {cache.X_train.dtype} {cache.X_train.shape} = {cache.X_train.nbytes / 2**20:.1f} MiB "
             f"(inputs: {data.X_train.nbytes / 2**20:.1f} MiB); labels shared with the data, not copied")
 

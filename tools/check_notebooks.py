@@ -22,9 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_IMAGE_BYTES, MAX_NOTEBOOK_BYTES = 300_000, 1_500_000
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"   # ideographs, CJK punctuation, full-width forms
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2014\u2026"  # ideographs, CJK and full-width punctuation, “ ” — …
 TABSET = '<div class="panel-tabset" group="lang">'
-PATHS = re.compile(r"(?<![\w.])(/root/|/home/\w|/tmp/\w|/var/folders/|/private/var/|/work/\w|/Users/\w|[A-Z]:\\\\Users)")
+PATHS = re.compile(r"(?<![\w.])(/root/|/home/\w|/tmp/\w|/var/folders/|/private/var/|/work/\w|/Users/\w|/content/\w|[A-Z]:\\{1,2}Users)")
 EXPORTS = {"export", "exports", "exporti"}
 
 
@@ -43,9 +43,13 @@ def _is_setup_cell(src: str) -> bool:
 
 def check_tabsets(src: str) -> list:
     problems = []
-    for block in re.findall(re.escape(TABSET) + r"(.*?)</div>", src, re.S):
-        lines = [l for l in block.split("\n")]
-        heads = [(i, l.strip()) for i, l in enumerate(lines) if re.match(r"\s*#{1,3}\s", l)]
+    if re.search(r'<div class="panel-tabset"(?! group="lang">)', src): problems.append('a tabset not written as <div class="panel-tabset" group="lang">')
+    for block in re.findall(re.escape(TABSET) + r"(.*?)\n</div>", src, re.S):
+        lines, fence = block.split("\n"), False
+        heads = []
+        for i, l in enumerate(lines):
+            if l.strip().startswith("```"): fence = not fence
+            elif not fence and re.match(r"\s*#{1,3}\s", l): heads.append((i, l.strip()))
         names = [h for _, h in heads]
         if names != ["### English", "### 中文"]:
             problems.append(f"tabset headings {names} (want exactly ['### English', '### 中文']; sub-headings are ####)")
@@ -53,7 +57,7 @@ def check_tabsets(src: str) -> list:
         (a, _), (b, _) = heads
         if not "".join(lines[a + 1:b]).strip(): problems.append("empty English tab")
         if not "".join(lines[b + 1:]).strip(): problems.append("empty 中文 tab")
-    if src.count(TABSET) != len(re.findall(re.escape(TABSET) + r".*?</div>", src, re.S)):
+    if src.count(TABSET) != len(re.findall(re.escape(TABSET) + r".*?\n</div>", src, re.S)):
         problems.append("a tabset without its closing </div>")
     return problems
 
@@ -68,7 +72,7 @@ def check_bilingual(src: str) -> list:
     text = re.sub(r"`[^`]*`|\$[^$]*\$|\[[^\]]*\]\([^)]*\)|<[^>]+>|https?://\S+", " ", src)
     english = len(re.findall(r"\b[A-Za-z]{3,}\b", text))
     chinese = len(re.findall(rf"[\u4e00-\u9fff]", text))
-    if english >= 4 and chinese == 0: return ["prose in English only (add the 中文 tab)"]
+    if english >= 4 and chinese < min(4, english): return ["prose in English only (add the 中文 tab)"]
     if chinese >= 4 and english == 0: return ["prose in Chinese only (add the English tab)"]
     return []
 
@@ -79,7 +83,7 @@ def check_paths(text: str, where: str) -> list:
 
 
 def check_imports(src: str) -> list:
-    if _directives(src) & EXPORTS or _is_setup_cell(src): return []
+    if _directives(src) & EXPORTS or _is_setup_cell(src) or re.search(r"^#\|\s*eval:\s*false", src, re.M): return []
     code = "\n".join(l for l in src.split("\n") if not l.lstrip().startswith(("%", "!")))
     try: tree = ast.parse(code)
     except SyntaxError: return []
@@ -148,8 +152,11 @@ def self_test() -> None:
         "tabset headings": [("markdown", GOOD_PROSE.replace("Some words here.", "Some words.\n\n### A heading\n\nMore words."))],
         "empty English tab": [("markdown", GOOD_PROSE.replace("Some words here.", ""))],
         "line break(s) between Chinese": [("markdown", GOOD_PROSE.replace("这里有一些话。", "这里有一些\n话。"))],
+        "line break(s) between Chinese characters (write": [("markdown", GOOD_PROSE.replace("这里有一些话。", "这里有“一些”\n话。"))],
         "prose in English only": [("markdown", "Just some English prose about training.")],
         "absolute path(s) ['/root/'] in the source": [("code", "x = '/root/data/mnist.npz'")],
+        "absolute path(s) ['/content/d']": [("code", "x = '/content/drive/data'")],
+        "a tabset not written as": [("markdown", GOOD_PROSE.replace(' group="lang"', ""))],
         "in the output": [("code", "print(1)", [{"output_type": "stream", "name": "stdout", "text": ["saved to /tmp/abc/model.keras\n"]}])],
         "KB (at most 300 KB)": [("code", "plot()", [{"output_type": "display_data", "metadata": {}, "data": {"image/png": png}}])],
         "imports mixed with other code": [("code", "import numpy as np\nx = np.zeros(3)")],
@@ -157,7 +164,9 @@ def self_test() -> None:
         "no Colab setup cell": "no setup",
         "an error output is stored": [("code", "1/0", [{"output_type": "error", "ename": "ZeroDivisionError", "evalue": "", "traceback": []}])],
     }
+    fenced = GOOD_PROSE.replace("Some words here.", "Some words.\n\n```bash\n# a comment, not a heading\n```")
     base = [("markdown", "# Title / 标题\n\n> An English line / 一句中文"), ("markdown", BADGE), ("code", "#| hide\n" + SETUP),
+            ("markdown", fenced), ("code", "#| eval: false\nimport os\nos.remove('x')"),
             ("markdown", GOOD_PROSE), ("code", "import numpy as np"), ("code", "#| export\nimport os\nX = os.sep")]
     with tempfile.TemporaryDirectory() as folder:
         good = Path(folder) / "good.ipynb"

@@ -29,8 +29,10 @@ def _site_url() -> str:
 def absolute_links(text: str) -> str:
     "Links to notebooks become links to their pages on the docs site, so they work on GitHub and PyPI too."
     site = _site_url()
+    def page(name):  # nbdev names a notebook's page without its number: 08_transfer.ipynb -> transfer.html
+        return re.sub(r"^\d+[a-zA-Z0-9]*_", "", name.lower()) + ".html"
     return re.sub(r"\]\((?!https?://|#)([\w.-]+)\.ipynb(#[\w-]*)?\)",
-                  lambda m: f"]({site}{'index' if m.group(1) == 'index' else m.group(1)}.html{m.group(2) or ''})", text)
+                  lambda m: f"]({site}{page(m.group(1))}{m.group(2) or ''})", text)
 
 
 def render(nb_path=ROOT / "nbs" / "index.ipynb"):

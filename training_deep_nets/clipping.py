@@ -16,8 +16,8 @@ from .experiments import Experiment, register, run
 
 # %% auto #0
 __all__ = ['RELU_CLIP', 'clip_by_value', 'clip_by_norm', 'global_norm', 'clip_by_global_norm', 'models_dir',
-           'pretrained_clip_model_path', 'save_model_atomic', 'save_trained_model', 'train_clip_model',
-           'per_replica_clipping_check']
+           'pretrained_clip_model_path', 'save_model_atomic', 'experiment_digest', 'save_trained_model',
+           'train_clip_model', 'per_replica_clipping_check']
 
 # %% ../nbs/07_gradient_clipping.ipynb #f0e887be
 def _check_grads(grads) -> list:
@@ -124,6 +124,15 @@ def save_model_atomic(model:keras.Model, # the model to save
     return path
 
 # %% ../nbs/07_gradient_clipping.ipynb #150ad235
+def experiment_digest(experiment:Experiment, # the experiment that made a model
+                     ) -> str|None:
+    "A short SHA-256 of the experiment's configuration (None when it holds functions that are not importable)."
+    import hashlib
+    try: config = experiment.to_config()
+    except ValueError: return None
+    config.pop("description", None)
+    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+
 def save_trained_model(result:engine.TrainResult, # a finished run (its `model` is saved)
                        experiment:Experiment, # the experiment it ran
                        data, # the split it trained on (its `fingerprint()` goes into the note)
@@ -131,8 +140,10 @@ def save_trained_model(result:engine.TrainResult, # a finished run (its `model` 
                       ) -> Path:
     "Save `result.model` atomically and, beside it, a JSON note on what made it; return the model's path."
     if not isinstance(experiment, Experiment): raise TypeError(f"`experiment` must be an Experiment, got {type(experiment).__name__}")
+    path = Path(path).expanduser()
+    path.with_suffix(".json").unlink(missing_ok=True)  # no note while the model changes: a half-done save is never taken as matching
     path = save_model_atomic(result.model, path)
-    note = dict(experiment=experiment.name, seed=experiment.seed, data=result.data_source,
+    note = dict(experiment=experiment.name, seed=experiment.seed, config=experiment_digest(experiment), data=result.data_source,
                 data_fingerprint=data.fingerprint() if hasattr(data, "fingerprint") else None,
                 epochs=len(result.history["valid_acc"]), batch_size=result.batch_size,
                 clip=list(experiment.clip) if experiment.clip else None, final_valid_acc=result.final_valid_acc,

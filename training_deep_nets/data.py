@@ -96,7 +96,7 @@ class Split:
         digest = hashlib.sha256()
         for array in (self.X_train, self.y_train, self.X_valid, self.y_valid, self.X_test, self.y_test):
             array = np.ascontiguousarray(array)
-            digest.update(f"{array.dtype.str}{array.shape}".encode()); digest.update(memoryview(array).cast("B"))
+            digest.update(f"{array.dtype.str}{array.shape}".encode()); digest.update(array.tobytes())
         return digest.hexdigest()[:16]
 
     def __repr__(self):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_transfer.ipynb #193b4be3
 from __future__ import annotations
-import json, os, re, time, zipfile
+import json, os, re, time, zipfile, zlib
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from .core import check_int, check_bool, check_number, aligned_empty
 from .data import Split
 from .engine import TrainResult, train
 from .experiments import Experiment, register, run, get_experiment
-from .clipping import models_dir, save_trained_model
+from .clipping import models_dir, save_trained_model, experiment_digest
 
 # %% auto #0
 __all__ = ['FASHION_T_SHIRT', 'FASHION_PULLOVER', 'check_model_file', 'load_model', 'select_layers', 'layer_table',
@@ -47,6 +47,10 @@ def check_model_file(path:str|os.PathLike, # a `.keras` file
                          "not a zip file (truncated, or another format such as HDF5 .h5)") from None
     except json.JSONDecodeError as err:
         raise ValueError(f"model file {path.name!r}: its config.json is not valid JSON ({err})") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"model file {path.name!r}: its config.json is not UTF-8 text") from None
+    except (zlib.error, EOFError) as err:
+        raise ValueError(f"model file {path.name!r} is damaged: a compressed member cannot be read ({err})") from None
     return path
 
 # %% ../nbs/08_transfer.ipynb #d886f144
@@ -179,6 +183,13 @@ def _set_trainable(model:keras.Model, layers, trainable:bool) -> list:
     "Set `trainable` on the chosen layers; rebuild the step of a model that `fit` has already traced."
     chosen = select_layers(model, layers)
     for layer in chosen: layer.trainable = trainable
+    optimizer = getattr(model, "optimizer", None)
+    if trainable and getattr(model, "compiled", False) and optimizer is not None and optimizer.built:
+        known = {id(v) for v in getattr(optimizer, "_trainable_variables", [])}
+        if any(id(v) not in known for layer in chosen for v in layer.trainable_variables):
+            # Keras cannot add variables to a built optimizer: compile again, with a fresh one of the same configuration
+            model.compile_from_config(model.get_compile_config())
+            return [layer.name for layer in chosen]
     if getattr(model, "train_function", None) is not None:
         model.make_train_function(force=True)  # else `fit` keeps training with the flags it first saw
     return [layer.name for layer in chosen]
@@ -251,11 +262,16 @@ def train_cached(model:keras.Model, # the full Sequential model (logits out)
         raise TypeError(f"`optimizer` must be a keras.optimizers.Optimizer, got {type(optimizer).__name__}")
     lower, upper = split_model(model, frozen)
     if "batch_size" in train_kwargs: check_int("batch_size", train_kwargs["batch_size"], 1)
+    flags = [layer.trainable for layer in lower.layers]
     freeze(model, [l.name for l in lower.layers])
-    t0 = time.perf_counter()
-    cache = cached_split(data, lower)
-    caching_seconds = time.perf_counter() - t0
-    result = train(upper, cache, optimizer, **train_kwargs)
+    try:
+        t0 = time.perf_counter()
+        cache = cached_split(data, lower)
+        caching_seconds = time.perf_counter() - t0
+        result = train(upper, cache, optimizer, **train_kwargs)
+    except BaseException:  # a bad argument or an interrupt: the layers are as they were
+        for layer, flag in zip(lower.layers, flags): layer.trainable = flag
+        raise
     result.model, result.caching_seconds = model, caching_seconds
     return result
 
@@ -292,12 +308,17 @@ def fine_tune(model:keras.Model, # a Sequential model (reused lower layers, new 
         raise TypeError(f"`optimizer` must be a keras.optimizers.Optimizer, got {type(optimizer).__name__}")
     select_layers(model, frozen)
     second_optimizer = _fresh_like(optimizer, fine_tune_lr)
-    freeze(model, frozen)
-    first = train(model, data, optimizer, epochs=frozen_epochs, seed=seed, **train_kwargs)
-    if first.diverged is not None: return first
-    unfreeze(model)
-    second = train(model, data, second_optimizer, epochs=epochs - frozen_epochs, seed=seed + frozen_epochs, **train_kwargs)
-    return _join(first, second)
+    flags = [layer.trainable for layer in _chain(model)]
+    try:
+        freeze(model, frozen)
+        first = train(model, data, optimizer, epochs=frozen_epochs, seed=seed, **train_kwargs)
+        if first.diverged is not None: return first
+        unfreeze(model)
+        second = train(model, data, second_optimizer, epochs=epochs - frozen_epochs, seed=seed + frozen_epochs, **train_kwargs)
+        return _join(first, second)
+    finally:  # on an error or a divergence, the layers are as they were; after both phases, all are trainable
+        if any(not layer.trainable for layer in _chain(model)):
+            for layer, flag in zip(_chain(model), flags): layer.trainable = flag
 
 def discriminative_optimizer(model:keras.Model, # the model it will train
                              optimizer:keras.optimizers.Optimizer, # the optimizer of every other layer (and the template)
@@ -307,6 +328,9 @@ def discriminative_optimizer(model:keras.Model, # the model it will train
     if not isinstance(optimizer, keras.optimizers.Optimizer):
         raise TypeError(f"`optimizer` must be a keras.optimizers.Optimizer, got {type(optimizer).__name__}")
     if not isinstance(factors, dict) or not factors: raise TypeError(f"`factors` must be a non-empty dict {{layers: factor}}, got {factors!r}")
+    if isinstance(optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        raise ValueError("`optimizer` must have a constant learning rate: a schedule would be frozen at its current value "
+                         "in the scaled copies (give each group its own optimizer with OptimizerMap instead)")
     base_lr = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
     mapping, owner = {}, {}
     for layers, factor in factors.items():
@@ -315,7 +339,7 @@ def discriminative_optimizer(model:keras.Model, # the model it will train
         for layer in select_layers(model, layers):
             if layer.name in owner: raise ValueError(f"layer {layer.name!r} is chosen by both {owner[layer.name]!r} and {layers!r}")
             owner[layer.name] = layers
-            for v in layer.trainable_variables: mapping[v.path] = sub
+            for v in layer.weights: mapping[v.path] = sub  # frozen layers too: they get their rate once unfrozen
     return keras.optimizers.MultiOptimizer(keras.optimizers.OptimizerMap(optimizer, mapping))
 
 # %% ../nbs/08_transfer.ipynb #96541c23
@@ -334,7 +358,7 @@ def pretrained_model(name:str, # a registered experiment, e.g. "relu-clip"
     fingerprint = data.fingerprint()
     try: note = json.loads(path.with_suffix(".json").read_text(encoding="utf-8")) if path.is_file() else {}
     except (OSError, ValueError): note = {}
-    wanted = dict(experiment=e.name, seed=e.seed, epochs=e.epochs, data_fingerprint=fingerprint, diverged=None)
+    wanted = dict(experiment=e.name, seed=e.seed, config=experiment_digest(e), data_fingerprint=fingerprint, diverged=None)
     if note and all(note.get(k) == v for k, v in wanted.items()): return load_model(path)
     result = run(e, data, quiet=quiet)
     if result.diverged is not None: raise RuntimeError(f"the pretrained experiment {e.name!r} {result.diverged_text}; nothing to reuse")
@@ -354,12 +378,17 @@ def transfer_trainer(experiment:Experiment, # reads options: source, restore, fr
     if "source" not in o: raise ValueError(f"experiment {experiment.name!r}: `options['source']` must name the pretrained experiment")
     cache, unfreeze_after = check_bool("cache", o.get("cache", False)), o.get("unfreeze_after")
     if (cache or unfreeze_after) and not o.get("freeze"): raise ValueError(f"experiment {experiment.name!r}: `cache` and `unfreeze_after` need `freeze`")
+    if cache and unfreeze_after is not None: raise ValueError(f"experiment {experiment.name!r}: `cache` and `unfreeze_after` exclude each other")
+    if unfreeze_after is not None: check_int("unfreeze_after", unfreeze_after, 1)
+    if o.get("source_seed") not in (None, "same"):
+        raise ValueError(f"experiment {experiment.name!r}: `source_seed` must be None or 'same', got {o.get('source_seed')!r}")
+    for key in ("restore", "freeze"):   # patterns checked against the new model before the source model is trained
+        if o.get(key) is not None: select_layers(model, o[key])
     source_seed = experiment.seed if o.get("source_seed") == "same" else None
     source = pretrained_model(o["source"], getattr(data, "parent", data), seed=source_seed)
     restore_weights(model, source, o.get("restore", ".*"))
     if cache: return train_cached(model, data, optimizer, frozen=o["freeze"], **train_kwargs)
     if unfreeze_after is not None:
-        unfreeze_after = check_int("unfreeze_after", unfreeze_after, 1)
         epochs, seed = train_kwargs.pop("epochs"), train_kwargs.pop("seed")
         # a budget cut short (`run(..., epochs=2)`) keeps the frozen phase's share of the experiment's own budget
         frozen_epochs = max(1, round(epochs * unfreeze_after / experiment.epochs)) if epochs != experiment.epochs else unfreeze_after
