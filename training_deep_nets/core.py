@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #a9edab14
 from __future__ import annotations
-import contextlib, json, math, numbers, os, platform, re, subprocess, sys, tempfile
+import contextlib, glob, json, math, numbers, os, platform, re, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import numpy as np
 
 # %% auto #0
-__all__ = ['check_int', 'check_number', 'check_choice', 'check_bool', 'check_xy', 'set_seed', 'in_colab', 'device_report',
-           'format_device_report', 'atomic_path', 'atomic_write_text', 'aligned_empty', 'function_path',
-           'resolve_function', 'isolated_process', 'isolated_result', 'run_isolated']
+__all__ = ['STALE_SECONDS', 'check_int', 'check_number', 'check_choice', 'check_bool', 'check_xy', 'set_seed', 'in_colab',
+           'device_report', 'format_device_report', 'atomic_path', 'atomic_write_text', 'aligned_empty',
+           'function_path', 'resolve_function', 'isolated_process', 'isolated_result', 'run_isolated']
 
 # %% ../nbs/00_core.ipynb #bae00287
 def check_int(name:str, # argument name, used in the error message
@@ -140,14 +140,32 @@ def atomic_path(path:str|Path, # the final file name
     "Yield a temporary path beside `path`; rename it to `path` only if the block succeeds."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + "".join(path.suffixes), dir=path.parent)
+    prefix, suffix = f".{path.name}.", ".tmp" + "".join(path.suffixes)
+    _remove_stale(path.parent, prefix, suffix)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the file gets the mode a plain open() would give it
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
+
+STALE_SECONDS = 3600  # a temporary left this long by a killed writer is removed by the next write of the same file
+
+def _umask() -> int:
+    "The process's umask (read by setting it and putting it back)."
+    mask = os.umask(0o022); os.umask(mask)
+    return mask
+
+def _remove_stale(folder:Path, prefix:str, suffix:str) -> None:
+    "Remove temporaries of the same final name older than `STALE_SECONDS` (left by a writer that was killed)."
+    now = time.time()
+    for old in folder.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}"):
+        try:
+            if now - old.stat().st_mtime > STALE_SECONDS: old.unlink()
+        except OSError: pass  # another process removed it, or it is not ours to remove
 
 # %% ../nbs/00_core.ipynb #8f0fc9e0
 def atomic_write_text(path:str|Path, # the final file name

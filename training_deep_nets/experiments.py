@@ -164,6 +164,9 @@ def _resolve(fn, name:str) -> Callable:
     if not isinstance(fn, str): raise TypeError(f"`{name}` must be a function or a 'module:function' string, got {fn!r}")
     return resolve_function(fn)
 
+_RATE_KEYS = {"initial_learning_rate": False, "learning_rate": False, "max_lr": False,   # rates inside schedule specs: > 0
+              "min_lr": True, "end_learning_rate": True}                                   # floors: >= 0
+
 @dataclass(frozen=True)
 class Experiment:
     "One experiment of the chapter, as data: network, components (specs), optimizer, budget, book figure."
@@ -210,7 +213,11 @@ class Experiment:
         if self.patience is not None: check_int("patience", self.patience, 1)
         if isinstance(self.learning_rate, (int, float)) and not isinstance(self.learning_rate, bool):
             check_number("learning_rate", self.learning_rate, 0, low_inclusive=False)
-        elif not isinstance(self.learning_rate, (dict, str, keras.optimizers.schedules.LearningRateSchedule)):
+        elif isinstance(self.learning_rate, dict):  # a schedule spec: its rates must be > 0 too
+            for key, value in self.learning_rate.get("config", {}).items():
+                if key in _RATE_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    check_number(f"learning_rate {key}", value, 0, low_inclusive=_RATE_KEYS[key])
+        elif not isinstance(self.learning_rate, (str, keras.optimizers.schedules.LearningRateSchedule)):
             raise TypeError(f"`learning_rate` must be a number or a schedule spec, got {self.learning_rate!r}")
         if self.book_acc is not None: check_number("book_acc", self.book_acc, 0, 1)
         if self.clip is not None:

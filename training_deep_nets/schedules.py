@@ -91,8 +91,8 @@ class PiecewiseConstantDecay(keras.optimizers.schedules.LearningRateSchedule):
                  name:str="PiecewiseConstant", # name scope of the ops
                 ):
         boundaries, values = list(boundaries), list(values)
-        for i, b in enumerate(boundaries): check_number(f"boundaries[{i}]", b)
-        for i, v in enumerate(values): check_number(f"values[{i}]", v)
+        for i, b in enumerate(boundaries): check_number(f"boundaries[{i}]", b, low=0)
+        for i, v in enumerate(values): check_number(f"values[{i}]", v, low=0, low_inclusive=False)  # learning rates > 0
         if len(boundaries) < 1: raise ValueError(f"`boundaries` must hold at least one step, got {boundaries!r}")
         if len(values) != len(boundaries) + 1:
             raise ValueError(f"`values` must have len(boundaries) + 1 = {len(boundaries) + 1} entries, "
