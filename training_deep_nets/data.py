@@ -141,6 +141,11 @@ _IDX_DTYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2
                0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC = 0x00000803, 0x00000801
 
+def _check_regular(path:Path) -> None:
+    "A `ValueError` for a path that exists but is not a regular file: reading a pipe or a device could block forever."
+    if path.exists() and not path.is_file():
+        raise ValueError(f"{path} is not a regular file or a folder (a pipe, socket or device?): refused before reading")
+
 def _read_bytes(path:Path) -> bytes:
     "The bytes of `path`, gunzipped if it is a gzip file; corrupt gzip data raises a `ValueError`."
     raw = path.read_bytes()
@@ -154,6 +159,7 @@ def read_idx(path:str|Path, # an IDX file, raw or gzip-compressed
             ) -> np.ndarray:
     "Read an IDX file (MNIST's original format) into a NumPy array, validating its header and length."
     path = Path(path)
+    _check_regular(path)
     if not path.is_file(): raise FileNotFoundError(f"IDX file not found: {path}")
     data = _read_bytes(path)
     if len(data) < 4: raise ValueError(f"{path} is too short to be an IDX file ({len(data)} bytes)")
@@ -314,6 +320,7 @@ def _read_local(path:Path, need:tuple, test_only_split:bool=False) -> tuple:
     if path.is_dir():
         files = {k: _find_idx(path, k, test_only_split) for k in need}
         return {k: read_idx(f, IDX_IMAGES_MAGIC if k.startswith("x") else IDX_LABELS_MAGIC) for k, f in files.items()}, "idx"
+    _check_regular(path)
     return _read_npz(path, need), "npz"
 
 # %% ../nbs/01_data.ipynb #3df7d547
