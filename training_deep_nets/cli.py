@@ -38,16 +38,21 @@ def console_command(func):
 # %% ../nbs/03_cli.ipynb #cf06a920
 def load_cli_data(data:str|None=None, # None (download, offline fallback), a mnist.npz file, or an IDX folder
                   quiet:bool=False, # no notices
+                  valid_size:int=5000, # validation images taken from the training set (--valid_size; the book: 5,000)
                  ):
     "The split the command-line tools train on."
     from training_deep_nets.data import load_mnist, holds_only_test_images
-    if data is None: return load_mnist(quiet=quiet)
+    valid_size = check_int("--valid_size", valid_size, 1)
+    if data is None: return load_mnist(valid_size=valid_size, quiet=quiet)
     path = Path(data).expanduser()
     if not path.exists(): raise FileNotFoundError(f"--data: no such file or folder: {path}")
     if holds_only_test_images(path):
         if not quiet: print("--data holds only the 10,000 MNIST test images: using them as an 8,000/1,000/1,000 split")
         return load_mnist(path, test_only_split=True, quiet=quiet)
-    return load_mnist(path, quiet=quiet)
+    try: return load_mnist(path, valid_size=valid_size, quiet=quiet)
+    except FileNotFoundError as err:  # the loader's hint names an API argument; say what the command line needs
+        raise FileNotFoundError(f"--data {path}: {str(err).split(';')[0]}; a folder needs the four MNIST IDX files "
+                                "(or only the two t10k test files, used as an 8,000/1,000/1,000 split)") from None
 
 # %% ../nbs/03_cli.ipynb #e3852f65
 def experiments_table(experiments:list, # Experiment objects
@@ -140,6 +145,7 @@ def tdn_reproduce(names:Param("experiments to run (default: all registered)", st
                   quick:store_true=False, # two epochs per experiment: a smoke run of everything
                   epochs:int=None, # override every experiment's number of epochs
                   data:str=None, # a mnist.npz file or an IDX folder (default: Keras download, offline fallback)
+                  valid_size:int=5000, # validation images taken from the training set (the book: 5,000)
                   out:str="results", # output folder for results.csv, results.md, results.json, curves.png
                   quiet:store_true=False, # no per-epoch lines
                  ):
@@ -150,7 +156,7 @@ def tdn_reproduce(names:Param("experiments to run (default: all registered)", st
     exps = [get_experiment(n) for n in names] if names else list_experiments()   # unknown names fail here, first
     out = check_out_folder(out)   # before any work
     print(format_device_report())
-    split = load_cli_data(data)
+    split = load_cli_data(data, valid_size=valid_size)
     print(f"data: {split!r}")
     budget = epochs or (2 if quick else None)
     results = [run(e, split, epochs=min(budget, e.epochs) if quick and not epochs else budget, quiet=quiet) for e in exps]
@@ -183,6 +189,7 @@ def tdn_train(experiment:str="baseline", # registered experiment to start from
               batch_size:int=None, # mini-batch size
               seed:int=None, # random seed
               data:str=None, # a mnist.npz file or an IDX folder (default: Keras download, offline fallback)
+              valid_size:int=5000, # validation images taken from the training set (the book: 5,000)
               out:str=None, # also write results.csv/.md/.json and curves.png here
               quiet:store_true=False, # no per-epoch lines
              ):
@@ -207,7 +214,7 @@ def tdn_train(experiment:str="baseline", # registered experiment to start from
     from training_deep_nets.experiments import build_model, build_optimizer
     build_model(exp.replace(hidden=(1,) * len(exp.hidden)), 2, 2); build_optimizer(exp)
     print(format_device_report())
-    split = load_cli_data(data)
+    split = load_cli_data(data, valid_size=valid_size)
     print(f"data: {split!r}")
     result = run(exp, split, quiet=quiet)
     print(results_table([result]))
