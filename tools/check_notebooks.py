@@ -13,8 +13,8 @@ The checks (see DESIGN.md, "Docs and bilingual prose"):
 - paths: no absolute home, temporary or checkout path in any source or output;
 - size: every stored image <= 300 KB and every notebook <= 1.5 MB;
 - Colab: every notebook with code has the "Open in Colab" badge and the Colab setup cell;
-- imports: a code cell that imports (anywhere in it) holds imports only, unless it is exported or is the Colab setup
-  cell: nbdev's docs processing executes every cell that imports, so mixed cells run (and train) during the docs build.
+- imports: a code cell that imports (anywhere in it) holds imports only, unless it is exported: nbdev's docs
+  processing executes every cell that imports, so mixed cells run (and train) during the docs build.
 """
 from __future__ import annotations
 import ast, base64, json, re, sys, tempfile
@@ -38,7 +38,7 @@ def _directives(src: str) -> set:
 
 
 def _is_setup_cell(src: str) -> bool:
-    return '"google.colab" in sys.modules' in src or "'google.colab' in sys.modules" in src
+    return "google.colab" in src and "pip install" in src
 
 
 def check_tabsets(src: str) -> list:
@@ -83,7 +83,7 @@ def check_paths(text: str, where: str) -> list:
 
 
 def check_imports(src: str) -> list:
-    if _directives(src) & EXPORTS or _is_setup_cell(src) or re.search(r"^#\|\s*eval:\s*false", src, re.M): return []
+    if _directives(src) & EXPORTS or re.search(r"^#\|\s*eval:\s*false", src, re.M): return []
     code = "\n".join(l for l in src.split("\n") if not l.lstrip().startswith(("%", "!")))
     try: tree = ast.parse(code)
     except SyntaxError: return []
@@ -141,7 +141,7 @@ def _nb(cells) -> dict:
 
 
 GOOD_PROSE = f"## Section / 小节\n\n{TABSET}\n\n### English\n\nSome words here.\n\n### 中文\n\n这里有一些话。\n\n</div>"
-SETUP = 'import sys, subprocess\nif "google.colab" in sys.modules:\n    subprocess.run([sys.executable, "-m", "pip", "install", "x"])'
+SETUP = 'if "google.colab" in str(type(get_ipython())):\n    !pip install -q x'
 BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/x)"
 
 
