@@ -248,7 +248,15 @@ register(Experiment("elu", activation="training_deep_nets>elu", initializer="glo
                     description="ELU (alpha 1) 300-100, SGD lr 0.01", **_BOOK_MLP))
 register(Experiment("selu", activation="training_deep_nets>selu", initializer="lecun_normal", standardize=True,
                     book_acc=0.97, description="SELU 300-100, LeCun normal init, standardized inputs, SGD lr 0.01",
-                    **_BOOK_MLP));
+                    **_BOOK_MLP))
+
+_H3_DEEP = dict(hidden=(100,) * 100, standardize=True, optimizer="sgd", learning_rate=1e-3, epochs=5, batch_size=32,
+                family="h3", chapter="05_activations")
+register(Experiment("h3-selu-100", activation="selu", initializer="lecun_normal", book_acc=0.8046,
+                    description="3rd edition: 100 SELU layers of 100, LeCun normal, standardized inputs, SGD 1e-3, 5 epochs", **_H3_DEEP))
+register(Experiment("h3-relu-100", activation="relu", initializer="he_normal", book_acc=0.7054,
+                    description="3rd edition: 100 ReLU layers of 100, He normal, standardized inputs, SGD 1e-3, 5 epochs (unstable)",
+                    **_H3_DEEP));
 
 # %% ../nbs/05_activations.ipynb #e8c44310
 def mirrored_activations_check() -> dict:

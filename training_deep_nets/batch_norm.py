@@ -12,7 +12,8 @@ from .core import check_int, check_number, check_bool
 from .experiments import Experiment, register, spec
 
 # %% auto #0
-__all__ = ['BOOK_INITIALIZER', 'ELU_BN', 'DEEP_SIGMOID_BN', 'BatchNorm', 'mirrored_batch_norm_check']
+__all__ = ['BOOK_INITIALIZER', 'ELU_BN', 'DEEP_SIGMOID_BN', 'H3_BN_AFTER', 'H3_BN_BEFORE', 'BatchNorm',
+           'mirrored_batch_norm_check']
 
 # %% ../nbs/06_batch_norm.ipynb #9394b840
 @keras.saving.register_keras_serializable(package="training_deep_nets")
@@ -161,3 +162,12 @@ DEEP_SIGMOID_BN = register(Experiment(
     mlp={"batch_norm_layer": spec(BatchNorm, momentum=0.9)}, optimizer="sgd", learning_rate=0.01,
     optimizer_kwargs={"momentum": 0.9}, epochs=20, batch_size=50, book_acc=None, chapter="06_batch_norm",
     description="ours: 10 sigmoid layers of 100 with BN before each, SGD momentum 0.9"))
+
+_H3_BN = dict(hidden=(300, 100), activation="relu", initializer="he_normal", optimizer="sgd", learning_rate=0.01,
+              epochs=2, batch_size=32, family="h3", chapter="06_batch_norm")
+H3_BN_AFTER = register(Experiment(
+    "h3-bn-after", batch_norm="after", mlp={"batch_norm_layer": spec(BatchNorm), "batch_norm_inputs": True}, book_acc=0.8650,
+    description="3rd edition: BN on the inputs and after each ReLU (BN-300-BN-100-BN-10), He normal, SGD 0.01, 2 epochs", **_H3_BN))
+H3_BN_BEFORE = register(Experiment(
+    "h3-bn-before", batch_norm="before", mlp={"batch_norm_layer": spec(BatchNorm)}, book_acc=0.8646,
+    description="3rd edition: BN between each bias-free Dense and its ReLU, He normal, SGD 0.01, 2 epochs", **_H3_BN))

@@ -18,8 +18,9 @@ from .data import standardize
 from .engine import TrainResult, train
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'spec', 'make', 'build_mlp', 'Experiment', 'register', 'list_experiments', 'get_experiment',
-           'build_model', 'build_optimizer', 'run', 'results_table', 'results_json', 'plot_learning_curves']
+__all__ = ['PUBLISHED_DATA', 'EXPERIMENTS', 'spec', 'make', 'build_mlp', 'Experiment', 'register', 'list_experiments',
+           'get_experiment', 'build_model', 'build_optimizer', 'run', 'published_data', 'published_comparable',
+           'results_table', 'results_json', 'plot_learning_curves']
 
 # %% ../nbs/02a_experiments.ipynb #afc3d293
 def spec(cls_or_name, # a Keras class (built-in or registered) or a class name such as "training_deep_nets>HeNormal"
@@ -105,6 +106,7 @@ def build_mlp(n_inputs:int=784, # number of input features
               batch_norm:str|None=None, # None, "before" or "after" the activation
               batch_norm_layer=None, # spec of the batch-norm layer (default keras.layers.BatchNormalization)
               batch_norm_outputs:bool=False, # also batch-normalize the logits (the book's BN network does)
+              batch_norm_inputs:bool=False, # also batch-normalize the inputs, before the first Dense layer (the 3rd edition's BN network does)
               dropout:float=0.0, # dropout rate after each hidden layer (0 = none)
               dropout_layer=None, # spec of the dropout layer (default keras.layers.Dropout(rate=dropout))
               kernel_regularizer=None, # spec or name of a regularizer for every Dense kernel
@@ -120,9 +122,14 @@ def build_mlp(n_inputs:int=784, # number of input features
     check_choice("batch_norm", batch_norm, (None, "before", "after"))
     dropout = check_number("dropout", dropout, 0, 1, high_inclusive=False)
     batch_norm_outputs = check_bool("batch_norm_outputs", batch_norm_outputs)
+    batch_norm_inputs = check_bool("batch_norm_inputs", batch_norm_inputs)
     if batch_norm_outputs and batch_norm is None: raise ValueError("`batch_norm_outputs=True` needs `batch_norm` ('before' or 'after')")
     act_fn, _ = _activation(activation)  # validate once, before any layer is built
     layers = [keras.Input(shape=(n_inputs,), name="X")]
+    if batch_norm_inputs:
+        bn = make("layer", batch_norm_layer) if batch_norm_layer is not None else keras.layers.BatchNormalization()
+        bn.name = "bn_inputs"
+        layers.append(bn)
     for i, units in enumerate(hidden, start=1):
         act_fn, act_layer = _activation(activation)
         separate = act_layer is not None or batch_norm == "before"
@@ -164,6 +171,9 @@ def _resolve(fn, name:str) -> Callable:
     if not isinstance(fn, str): raise TypeError(f"`{name}` must be a function or a 'module:function' string, got {fn!r}")
     return resolve_function(fn)
 
+PUBLISHED_DATA = {"book": ("MNIST", (55_000, 5_000, 10_000)),           # the 1st edition's figures: MNIST, 55,000/5,000/10,000
+                  "h3": ("Fashion-MNIST", (55_000, 5_000, 10_000))}  # the 3rd edition's: Fashion-MNIST, its split
+
 _RATE_KEYS = {"initial_learning_rate": False, "learning_rate": False, "max_lr": False,   # rates inside schedule specs: > 0
               "min_lr": True, "end_learning_rate": True}                                   # floors: >= 0
 
@@ -191,7 +201,8 @@ class Experiment:
     trainer: Any = None # fn(experiment, model, data, optimizer, **train_arguments) -> TrainResult, instead of `engine.train`
     task: Any = None # fn(experiment, data) -> split: the data it trains on, made from the split given to `run`
     options: dict = field(default_factory=dict) # settings read by `model`, `trainer` and `adapt`
-    book_acc: float|None = None # the validation accuracy the book printed, if any
+    book_acc: float|None = None # the published validation accuracy (of the edition `family` names), if any
+    family: str = "" # "book" (1st edition, MNIST) or "h3" (3rd edition, Fashion-MNIST); "" infers it from the name ("h3-..." is h3)
     chapter: str = "" # notebook that registers it, e.g. "05_activations"
     description: str = "" # one line for tables and `tdn_list`
 
@@ -220,6 +231,8 @@ class Experiment:
         elif not isinstance(self.learning_rate, (str, keras.optimizers.schedules.LearningRateSchedule)):
             raise TypeError(f"`learning_rate` must be a number or a schedule spec, got {self.learning_rate!r}")
         if self.book_acc is not None: check_number("book_acc", self.book_acc, 0, 1)
+        if self.family == "": object.__setattr__(self, "family", "h3" if self.name.startswith("h3-") else "book")
+        check_choice("family", self.family, tuple(PUBLISHED_DATA))
         if self.clip is not None:
             if not (isinstance(self.clip, (tuple, list)) and len(self.clip) == 2):
                 raise ValueError(f"`clip` must be None or a (name, threshold) pair, got {self.clip!r}")
@@ -273,9 +286,11 @@ def register(experiment:Experiment, # the experiment to add to the registry
     return experiment
 
 def list_experiments(chapter:str|None=None, # only this chapter's (e.g. "05_activations"); all when None
+                     family:str|None=None, # only this family's ("book" or "h3"); all when None
                     ) -> list:
     "Registered experiments, in chapter order (those of the chapter modules imported so far)."
-    exps = [e for e in EXPERIMENTS.values() if chapter is None or e.chapter == chapter]
+    if family is not None: check_choice("family", family, tuple(PUBLISHED_DATA))
+    exps = [e for e in EXPERIMENTS.values() if (chapter is None or e.chapter == chapter) and (family is None or e.family == family)]
     return sorted(exps, key=lambda e: (e.chapter, list(EXPERIMENTS).index(e.name)))
 
 def get_experiment(name:str, # a registered experiment name
@@ -346,6 +361,24 @@ def run(experiment, # an Experiment or the name of a registered one
                      evaluate_test=evaluate_test, name=e.name, **train_kwargs)
     result.book_acc = e.book_acc
     return result
+
+# %% ../nbs/02a_experiments.ipynb #7457892b
+def published_data(experiment:Experiment, # an experiment
+                  ) -> str:
+    "The data its published figure was measured on, in words: 'MNIST, 55,000/5,000/10,000'."
+    name, sizes = PUBLISHED_DATA[experiment.family]
+    return f"{name}, {'/'.join(f'{n:,}' for n in sizes)}"
+
+def published_comparable(experiment:Experiment, # an experiment with a published figure
+                         data, # the split it is run on (its `source` names the data, see `data.load_mnist`)
+                        ) -> bool:
+    "Whether `data` is the data of `experiment`'s published figure: the same dataset, split to the same sizes, not a subset."
+    if not isinstance(experiment, Experiment): raise TypeError(f"`experiment` must be an Experiment, got {experiment!r}")
+    if not hasattr(data, "X_train"): raise TypeError(f"`data` must be a split, got {type(data).__name__}")
+    name, sizes = PUBLISHED_DATA[experiment.family]
+    source = str(getattr(data, "source", ""))
+    same_sizes = (len(data.X_train), len(data.X_valid), len(data.X_test)) == sizes
+    return same_sizes and source.split(",")[0] == name and "[subset" not in source
 
 # %% ../nbs/02a_experiments.ipynb #eedd9c1b
 def results_table(results:list, # TrainResults

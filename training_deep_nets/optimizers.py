@@ -14,8 +14,8 @@ from keras.optimizers.schedules import LearningRateSchedule
 from .core import check_int, check_number, check_bool
 
 # %% auto #0
-__all__ = ['OPTIMIZER_EXPERIMENTS', 'ScheduledHyperOptimizer', 'Momentum', 'AdaGrad', 'RMSProp', 'Adam', 'AdaMax', 'Nadam',
-           'AdamW', 'trajectory']
+__all__ = ['OPTIMIZER_EXPERIMENTS', 'H3_OPTIMIZER_EXPERIMENTS', 'ScheduledHyperOptimizer', 'Momentum', 'AdaGrad', 'RMSProp',
+           'Adam', 'AdaMax', 'Nadam', 'AdamW', 'trajectory']
 
 # %% ../nbs/09_optimizers.ipynb #ef30ca88
 def _is_schedule(value) -> bool:
@@ -415,4 +415,22 @@ OPTIMIZER_EXPERIMENTS = [
     _optimizer_experiment("nadam", spec(Nadam), 1e-3, "ReLU 300-100, He init, Nadam lr 1e-3"),
     _optimizer_experiment("adamw", spec(AdamW, weight_decay=0.01), 1e-3,
                           "ReLU 300-100, He init, AdamW lr 1e-3, weight decay 0.01"),
+]
+
+# %% ../nbs/09_optimizers.ipynb #305f58c2
+def _h3_optimizer_experiment(name, optimizer_spec, published, description):
+    return register(Experiment(
+        f"h3-opt-{name}", hidden=(100, 100, 100), activation="relu", initializer="he_normal", optimizer=optimizer_spec,
+        learning_rate=1e-3, epochs=10, batch_size=32, book_acc=published, family="h3", chapter="09_optimizers",
+        description=f"3rd edition: ReLU 100-100-100, He normal, {description}, lr 1e-3, batch 32"))
+
+H3_OPTIMIZER_EXPERIMENTS = [
+    _h3_optimizer_experiment("momentum", spec(Momentum, momentum=0.9), 0.8672, "momentum 0.9"),
+    _h3_optimizer_experiment("nesterov", spec(Momentum, momentum=0.9, nesterov=True), 0.8708, "Nesterov momentum 0.9"),
+    _h3_optimizer_experiment("adagrad", spec(AdaGrad), 0.8424, "AdaGrad"),
+    _h3_optimizer_experiment("rmsprop", spec(RMSProp, rho=0.9), 0.8636, "RMSProp rho 0.9"),
+    _h3_optimizer_experiment("adam", spec(Adam), 0.8696, "Adam"),
+    _h3_optimizer_experiment("adamax", spec(AdaMax), 0.8780, "AdaMax"),
+    _h3_optimizer_experiment("nadam", spec(Nadam), 0.8740, "Nadam"),
+    _h3_optimizer_experiment("adamw", spec(AdamW, weight_decay=1e-5), 0.8702, "AdamW weight decay 1e-5 (Keras's, scaled by lr)"),
 ]

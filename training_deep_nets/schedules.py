@@ -13,11 +13,11 @@ from keras import ops
 
 from .core import check_int, check_number, check_choice, check_bool, check_xy
 from .engine import train
-from .optimizers import Momentum  # registers Momentum, which the one-cycle experiment uses
+from .optimizers import Momentum, Nadam  # the one-cycle and piecewise experiments use them
 
 # %% auto #0
 __all__ = ['PowerDecay', 'ExponentialDecay', 'PiecewiseConstantDecay', 'PerformanceScheduler', 'OneCycleMomentum', 'OneCycle',
-           'LRFindResult', 'lr_find', 'rescale_one_cycle']
+           'LRFindResult', 'lr_find', 'rescale_one_cycle', 'epochs_to_steps', 'h3_performance_scheduler']
 
 # %% ../nbs/10_lr_schedules.ipynb #10921dba
 def _step_as(step, dtype="float32"):
@@ -428,5 +428,53 @@ for _experiment in (
                adapt=("training_deep_nets.schedules:rescale_one_cycle",),
                epochs=5, batch_size=50, chapter=_CHAPTER,
                description="1cycle: lr 0.01 -> 0.1 -> 0.01 -> 1e-5, momentum 0.95 -> 0.85 -> 0.95 over the whole run"),
+):
+    register(_experiment)
+
+# %% ../nbs/10_lr_schedules.ipynb #22afa03a
+_EPOCH_SPECS = ("training_deep_nets>ExponentialDecay", "training_deep_nets>PowerDecay", "training_deep_nets>PiecewiseConstantDecay")
+
+def epochs_to_steps(experiment:Experiment, # an experiment whose learning-rate spec counts in epochs
+                    n_train:int, # training examples it will be run on
+                    epochs:int|None=None, # epochs it will be run for (unused: the schedule's epochs stay epochs)
+                   ) -> Experiment:
+    "A copy whose learning-rate spec counts steps: `decay_steps` x steps per epoch; boundary epoch e -> last step of epoch e - 1."
+    if not isinstance(experiment, Experiment): raise TypeError(f"`experiment` must be an Experiment, got {experiment!r}")
+    n_train = check_int("n_train", n_train, minimum=experiment.batch_size)
+    lr = experiment.learning_rate
+    if not (isinstance(lr, dict) and lr.get("class_name") in _EPOCH_SPECS):
+        raise ValueError(f"experiment {experiment.name!r}: `epochs_to_steps` needs a learning rate spec of {list(_EPOCH_SPECS)}, got {lr!r}")
+    steps_per_epoch = n_train // experiment.batch_size  # the engine drops the last incomplete batch
+    config = dict(lr["config"])
+    if "decay_steps" in config: config["decay_steps"] = int(config["decay_steps"]) * steps_per_epoch
+    # PiecewiseConstantDecay switches once step > boundary: the new value starts at the first step of epoch e
+    if "boundaries" in config: config["boundaries"] = [int(e) * steps_per_epoch - 1 for e in config["boundaries"]]
+    return experiment.replace(learning_rate={**lr, "config": config})
+
+def h3_performance_scheduler() -> PerformanceScheduler:
+    "The 3rd edition's performance scheduling: halve the rate after 5 epochs without a better validation loss."
+    return PerformanceScheduler(monitor="val_loss", factor=0.5, patience=5)
+
+# %% ../nbs/10_lr_schedules.ipynb #aea01485
+_H3 = dict(hidden=(100, 100, 100), activation="relu", initializer="he_normal", batch_size=32, family="h3", chapter=_CHAPTER)
+_IN_EPOCHS = ("training_deep_nets.schedules:epochs_to_steps",)
+
+for _experiment in (
+    Experiment("h3-power", learning_rate=spec(PowerDecay, initial_learning_rate=0.01, decay_steps=10_000, decay_rate=1.0),
+               epochs=10, book_acc=0.8714, description="3rd edition: power scheduling 0.01 / (1 + step / 10,000), SGD", **_H3),
+    Experiment("h3-exponential", learning_rate=spec(ExponentialDecay, initial_learning_rate=0.01, decay_steps=20_000, decay_rate=0.1),
+               epochs=10, book_acc=0.8662, description="3rd edition: exponential scheduling 0.01 x 0.1^(step / 20,000), SGD", **_H3),
+    Experiment("h3-exponential-epoch", learning_rate=spec(ExponentialDecay, initial_learning_rate=0.01, decay_steps=1,
+                                                          decay_rate=0.1 ** (1 / 20), staircase=True),
+               adapt=_IN_EPOCHS, epochs=25, book_acc=0.8812,
+               description="3rd edition: exponential scheduling per epoch 0.01 x 0.1^(epoch / 20), SGD", **_H3),
+    Experiment("h3-piecewise", optimizer=spec(Nadam), learning_rate=spec(PiecewiseConstantDecay, boundaries=[5, 15], values=[0.01, 0.005, 0.001]),
+               adapt=_IN_EPOCHS, epochs=25, book_acc=0.8770,
+               description="3rd edition: piecewise constant 0.01 / 0.005 from epoch 5 / 0.001 from epoch 15, Nadam", **_H3),
+    Experiment("h3-performance", learning_rate=0.01, callbacks=("training_deep_nets.schedules:h3_performance_scheduler",),
+               epochs=25, book_acc=0.8868, description="3rd edition: performance scheduling, x0.5 after 5 epochs without progress, SGD 0.01", **_H3),
+    Experiment("h3-1cycle", learning_rate=spec(OneCycle, max_lr=0.1, total_steps=25 * (55_000 // 128)),
+               adapt=("training_deep_nets.schedules:rescale_one_cycle",), epochs=25, book_acc=0.8920,
+               description="3rd edition: 1cycle, max lr 0.1, batch 128, SGD", **{**_H3, "batch_size": 128}),
 ):
     register(_experiment)
