@@ -111,15 +111,27 @@ def models_dir() -> Path:
 def pretrained_clip_model_path(folder:str|Path|None=None, # where models are kept; `models_dir()` when None
                               ) -> Path:
     "Where the trained `relu-clip` model is kept: `relu-clip.keras` in `folder`."
+    if folder is not None and not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"`folder` must be None, a str or a Path, got {type(folder).__name__}")
     return Path(folder).expanduser()/"relu-clip.keras" if folder is not None else models_dir()/"relu-clip.keras"
+
+def _check_model_path(path) -> Path:
+    "`path` as a Path once it can take a `.keras` file: the right suffix, not a folder, in a folder that can be written."
+    if not isinstance(path, (str, os.PathLike)): raise TypeError(f"`path` must be a str or Path, got {type(path).__name__}")
+    path = Path(path).expanduser()
+    if path.suffix != ".keras": raise ValueError(f"`path` must end in '.keras', got {str(path)!r}")
+    if path.exists() and not path.is_file(): raise ValueError(f"`path` {str(path)!r} exists and is not a file (a folder?)")
+    existing = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+    if not existing.is_dir(): raise ValueError(f"`path` {str(path)!r}: {str(existing)!r} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK): raise PermissionError(f"`path` {str(path)!r}: {str(existing)!r} cannot be written")
+    return path
 
 def save_model_atomic(model:keras.Model, # the model to save
                       path:str|Path, # the `.keras` file to write (its folder is created)
                      ) -> Path:
     "Save `model` to `path` through a temporary file and a rename, so `path` is never half written."
     if not isinstance(model, keras.Model): raise TypeError(f"`model` must be a keras.Model, got {type(model).__name__}")
-    path = Path(path).expanduser()
-    if path.suffix != ".keras": raise ValueError(f"`path` must end in '.keras', got {str(path)!r}")
+    path = _check_model_path(path)
     with atomic_path(path) as tmp: model.save(tmp)  # the temporary name also ends in .keras
     return path
 
@@ -128,6 +140,7 @@ def experiment_digest(experiment:Experiment, # the experiment that made a model
                      ) -> str|None:
     "A short SHA-256 of the experiment's configuration (None when it holds functions that are not importable)."
     import hashlib
+    if not isinstance(experiment, Experiment): raise TypeError(f"`experiment` must be an Experiment, got {type(experiment).__name__}")
     try: config = experiment.to_config()
     except ValueError: return None
     config.pop("description", None)
@@ -140,7 +153,9 @@ def save_trained_model(result:engine.TrainResult, # a finished run (its `model` 
                       ) -> Path:
     "Save `result.model` atomically and, beside it, a JSON note on what made it; return the model's path."
     if not isinstance(experiment, Experiment): raise TypeError(f"`experiment` must be an Experiment, got {type(experiment).__name__}")
-    path = Path(path).expanduser()
+    if not isinstance(result, engine.TrainResult) or not isinstance(result.model, keras.Model):
+        raise TypeError(f"`result` must be a TrainResult holding its model, got {type(result).__name__}")
+    path = _check_model_path(path)   # all checked before the old note is removed
     path.with_suffix(".json").unlink(missing_ok=True)  # no note while the model changes: a half-done save is never taken as matching
     path = save_model_atomic(result.model, path)
     note = dict(experiment=experiment.name, seed=experiment.seed, config=experiment_digest(experiment), data=result.data_source,
@@ -159,8 +174,7 @@ def train_clip_model(data, # a split (e.g. `load_mnist(...)`); the real MNIST di
                     ):
     "Train `relu-clip` on `data`, save the model (and a JSON note on how it was made) atomically; return (result, path)."
     if epochs is not None: epochs = check_int("epochs", epochs, minimum=1)
-    path = Path(path).expanduser() if path is not None else pretrained_clip_model_path()
-    if path.suffix != ".keras": raise ValueError(f"`path` must end in '.keras', got {str(path)!r}")
+    path = _check_model_path(path if path is not None else pretrained_clip_model_path())   # before minutes of training
     result = run(RELU_CLIP, data, epochs=epochs, quiet=quiet)
     return result, save_trained_model(result, RELU_CLIP, data, path)
 

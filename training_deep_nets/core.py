@@ -75,7 +75,12 @@ def check_xy(X, # inputs: one row per sample
              ndim:int|None=2, # the number of dimensions `X` must have (None: at least 2)
             ) -> tuple:
     "Validate one (inputs, labels) pair; return them as float32 and int32 arrays (no copy when they already are)."
-    X, y = np.asarray(X), np.asarray(y)
+    arrays = []
+    for value, name in ((X, x_name), (y, y_name)):
+        try: arrays.append(np.asarray(value))
+        except (ValueError, TypeError) as err:  # ragged rows: NumPy cannot make one array of them
+            raise ValueError(f"`{name}` must be an array (rows of equal length), got {type(value).__name__}: {err}") from None
+    X, y = arrays
     if (X.ndim != ndim) if ndim is not None else (X.ndim < 2):
         want = f"{ndim}-D (samples x features)" if ndim == 2 else f"{ndim or 'at least 2'}-D"
         raise ValueError(f"`{x_name}` must be {want}, got shape {X.shape}")
@@ -138,6 +143,7 @@ def format_device_report(report:dict|None=None, # a `device_report()`; a fresh o
 def atomic_path(path:str|Path, # the final file name
                ):
     "Yield a temporary path beside `path`; rename it to `path` only if the block succeeds."
+    if not isinstance(path, (str, os.PathLike)): raise TypeError(f"`path` must be a str or Path, got {type(path).__name__}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     prefix, suffix = f".{path.name}.", ".tmp" + "".join(path.suffixes)
@@ -172,6 +178,7 @@ def atomic_write_text(path:str|Path, # the final file name
                       text:str, # what to write
                      ) -> Path:
     "Write `text` to `path` atomically (temporary file, then rename)."
+    if not isinstance(text, str): raise TypeError(f"`text` must be a str, got {type(text).__name__}")
     with atomic_path(path) as tmp: Path(tmp).write_text(text, encoding="utf-8")
     return Path(path)
 
@@ -222,8 +229,13 @@ def resolve_function(path:str, # "module:function" (a dotted qualname after the 
     "The function a `module:function` name stands for, imported: the inverse of `function_path`."
     import importlib
     module, _, qualname = function_path(path).partition(":")
-    obj = importlib.import_module(module)
-    for part in qualname.split("."): obj = getattr(obj, part)
+    try: obj = importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name is None or not module.startswith(err.name): raise  # a module that exists fails to import: its own error
+        raise ValueError(f"`fn` {path!r}: no module named {err.name!r}") from None
+    for part in qualname.split("."):
+        if not hasattr(obj, part): raise ValueError(f"`fn` {path!r}: {getattr(obj, '__name__', type(obj).__name__)} has no attribute {part!r}")
+        obj = getattr(obj, part)
     return obj
 
 def isolated_process(fn, # a function of an importable module, or its "module:function" name
@@ -234,7 +246,8 @@ def isolated_process(fn, # a function of an importable module, or its "module:fu
                     ) -> subprocess.Popen:
     "Start `fn(*args, **kwargs)` in a fresh Python process; read its result with `isolated_result`."
     logical_cpus = check_int("logical_cpus", logical_cpus, minimum=1)
-    request = json.dumps(dict(fn=function_path(fn), args=list(args), kwargs=dict(kwargs or {}), logical_cpus=logical_cpus))
+    try: request = json.dumps(dict(fn=function_path(fn), args=list(args), kwargs=dict(kwargs or {}), logical_cpus=logical_cpus))
+    except TypeError as err: raise TypeError(f"`args` and `kwargs` must be JSON-serializable (they go to a fresh process): {err}") from None
     return subprocess.Popen([sys.executable, "-c", _ISOLATED_MAIN, request], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=os.getcwd(),
                             env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})})

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4896124d
 from __future__ import annotations
-import dataclasses, gzip, hashlib, os, socket, struct, zipfile, zlib
+import dataclasses, gzip, hashlib, math, os, socket, struct, zipfile, zlib
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +21,9 @@ __all__ = ['IDX_IMAGES_MAGIC', 'IDX_LABELS_MAGIC', 'IDX_NAMES', 'NPZ_KEYS', 'DIG
 # %% ../nbs/01_data.ipynb #5ce95c3c
 def _as_features(X, name:str) -> np.ndarray:
     "`X` as a 2-D float32 array, or a `ValueError` naming `name`."
-    X = np.asarray(X, dtype=np.float32)
+    try: X = np.asarray(X, dtype=np.float32)
+    except (ValueError, TypeError) as err:  # strings, ragged rows, objects
+        raise ValueError(f"`{name}` must be an array of real numbers, got {type(X).__name__}: {err}") from None
     if X.ndim != 2: raise ValueError(f"`{name}` must be a 2-D array (samples x features), got shape {X.shape}")
     return X
 
@@ -146,41 +148,61 @@ def _check_regular(path:Path) -> None:
     if path.exists() and not path.is_file():
         raise ValueError(f"{path} is not a regular file or a folder (a pipe, socket or device?): refused before reading")
 
-def _read_bytes(path:Path) -> bytes:
-    "The bytes of `path`, gunzipped if it is a gzip file; corrupt gzip data raises a `ValueError`."
-    raw = path.read_bytes()
-    if raw[:2] != b"\x1f\x8b": return raw
-    try: return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as e:
-        raise ValueError(f"{path} is not a valid gzip file (corrupt or truncated): {e}") from None
+def _check_path(name:str, value) -> Path:
+    "`value` as a `Path`, or a `TypeError` naming `name` for anything that is not a str or a path."
+    if not isinstance(value, (str, os.PathLike)): raise TypeError(f"`{name}` must be a str or Path, got {type(value).__name__}")
+    return Path(value)
+
+def _read_at_most(f, n:int) -> bytes:
+    "Up to `n` bytes of the open file `f`, read in chunks: a header that claims more than the file holds allocates nothing."
+    chunks, left = [], n
+    while left > 0:
+        chunk = f.read(min(left, 1 << 24))
+        if not chunk: break
+        chunks.append(chunk); left -= len(chunk)
+    return b"".join(chunks)
 
 def read_idx(path:str|Path, # an IDX file, raw or gzip-compressed
              magic:int|None=None, # the expected magic number (0x00000803 images, 0x00000801 labels), or None
             ) -> np.ndarray:
     "Read an IDX file (MNIST's original format) into a NumPy array, validating its header and length."
-    path = Path(path)
+    path = _check_path("path", path)
+    if magic is not None and (isinstance(magic, bool) or not isinstance(magic, int)):
+        raise TypeError(f"`magic` must be None or an integer such as 0x00000803, got {magic!r}")
+    if path.is_dir(): raise ValueError(f"{path} is a folder, not an IDX file")
     _check_regular(path)
     if not path.is_file(): raise FileNotFoundError(f"IDX file not found: {path}")
-    data = _read_bytes(path)
-    if len(data) < 4: raise ValueError(f"{path} is too short to be an IDX file ({len(data)} bytes)")
-    (found,) = struct.unpack(">I", data[:4])
-    zeros, code, ndim = found >> 16, (found >> 8) & 0xFF, found & 0xFF
-    if zeros != 0 or code not in _IDX_DTYPES or ndim == 0:
-        raise ValueError(f"{path} is not an IDX file: bad magic number 0x{found:08X}")
-    if magic is not None and found != magic:
-        kind = {IDX_IMAGES_MAGIC: "images", IDX_LABELS_MAGIC: "labels"}.get(magic, "IDX")
-        raise ValueError(f"{path}: wrong IDX magic number 0x{found:08X}, expected 0x{magic:08X} ({kind})")
-    header = 4 + 4 * ndim
-    if len(data) < header:
-        raise ValueError(f"{path} is truncated: its header needs {header} bytes, the file has {len(data)}")
-    dims = struct.unpack(f">{ndim}I", data[4:header])
-    dtype = _IDX_DTYPES[code]
-    expected = header + int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
-    if len(data) < expected:
-        raise ValueError(f"{path} is truncated: its header says {dims} ({expected} bytes), the file has {len(data)} bytes")
-    if len(data) > expected:
-        raise ValueError(f"{path} is corrupt: {len(data) - expected} bytes more than its header {dims} describes")
-    return np.frombuffer(data, dtype=dtype, offset=header).reshape(dims).astype(dtype.newbyteorder("="))
+    with open(path, "rb") as f: compressed = f.read(2) == b"\x1f\x8b"   # gzip is recognised by its first bytes, not its name
+    try:
+        with (gzip.open(path, "rb") if compressed else open(path, "rb")) as f:
+            start = f.read(4)
+            if len(start) < 4: raise ValueError(f"{path} is too short to be an IDX file ({len(start)} bytes)")
+            (found,) = struct.unpack(">I", start)
+            zeros, code, ndim = found >> 16, (found >> 8) & 0xFF, found & 0xFF
+            if zeros != 0 or code not in _IDX_DTYPES or ndim == 0:
+                raise ValueError(f"{path} is not an IDX file: bad magic number 0x{found:08X}")
+            if magic is not None and found != magic:
+                kind = {IDX_IMAGES_MAGIC: "images", IDX_LABELS_MAGIC: "labels"}.get(magic, "IDX")
+                raise ValueError(f"{path}: wrong IDX magic number 0x{found:08X}, expected 0x{magic:08X} ({kind})")
+            header = 4 + 4 * ndim
+            sizes = f.read(4 * ndim)
+            if len(sizes) < 4 * ndim:
+                raise ValueError(f"{path} is truncated: its header needs {header} bytes, the file has {4 + len(sizes)}")
+            dims = struct.unpack(f">{ndim}I", sizes)
+            dtype = _IDX_DTYPES[code]
+            n_bytes = math.prod(dims) * dtype.itemsize   # Python integers: no overflow whatever the header says
+            expected = header + n_bytes
+            # a raw file's size is known before reading; a gzip stream is inflated only up to what the header describes
+            body = b"" if not compressed and path.stat().st_size != expected else _read_at_most(f, n_bytes + 1)
+            size = path.stat().st_size if not compressed else header + len(body)
+            if size < expected:
+                raise ValueError(f"{path} is truncated: its header says {dims} ({expected} bytes), the file has {size} bytes")
+            if size > expected:
+                more = f"{size - expected} bytes" if not compressed else "at least 1 byte"
+                raise ValueError(f"{path} is corrupt: {more} more than its header {dims} describes")
+    except (OSError, EOFError, zlib.error) as e:
+        raise ValueError(f"{path} is not a valid gzip file (corrupt or truncated): {e}") from None
+    return np.frombuffer(body, dtype=dtype).reshape(dims).astype(dtype.newbyteorder("="))
 
 # %% ../nbs/01_data.ipynb #9556d8ba
 IDX_NAMES = dict(x_train="train-images-idx3-ubyte", y_train="train-labels-idx1-ubyte",
@@ -192,6 +214,7 @@ def _find_idx(folder:Path, key:str, test_only_split:bool) -> Path:
     "The IDX file for `key` in `folder` (raw or .gz), or a `FileNotFoundError` that names it."
     name = IDX_NAMES[key]
     for candidate in (folder/name, folder/f"{name}.gz"):
+        _check_regular(candidate)   # a pipe under the file's name is refused, not skipped as missing
         if candidate.is_file(): return candidate
     hint = ("" if test_only_split or not key.endswith("train") else
             "; to use only the 10,000 test images (a real-MNIST 8,000/1,000/1,000 split) pass test_only_split=True")
@@ -213,16 +236,38 @@ def _pixels(images:np.ndarray) -> np.ndarray:
     out = aligned_empty((len(images), int(np.prod(images.shape[1:]))), np.float32)  # TensorFlow reads it without a copy
     return np.divide(images.reshape(len(images), -1), np.float32(255), out=out)
 
+_NPY_HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+def _check_npz_members(path:Path, need:tuple) -> None:
+    "Each needed member of an .npz must be a .npy array whose header describes no more bytes than the member holds."
+    with zipfile.ZipFile(path) as archive:
+        for key in need:
+            name = f"{key}.npy"
+            if name not in archive.namelist(): continue   # reported as a missing key below
+            info = archive.getinfo(name)
+            with archive.open(info) as f:
+                try: version = np.lib.format.read_magic(f)
+                except ValueError: raise ValueError(f"{path}: its member {name} is not a NumPy array (.npy)") from None
+                if version not in _NPY_HEADERS: continue   # a newer format: np.load checks it
+                shape, _, dtype = _NPY_HEADERS[version](f)
+                if dtype.hasobject: continue                # refused as pickled below
+                claimed, held = math.prod(shape) * dtype.itemsize, info.file_size - f.tell()
+                if claimed > held:
+                    raise ValueError(f"{path}: its member {name} claims shape {shape} ({claimed:,} bytes) but holds "
+                                     f"{held:,}: corrupt or hostile, refused before reading")
+
 def _read_npz(path:Path, need:tuple) -> dict:
     "The arrays `need` of an `mnist.npz`, read with `allow_pickle=False`; a clear `ValueError` otherwise."
     with open(path, "rb") as f: start = f.read(4)
     if start != b"PK\x03\x04": raise ValueError(f"{path} is not an .npz file (an .npz is a zip archive)")
     try:
+        _check_npz_members(path, need)
         with np.load(path, allow_pickle=False) as npz:
             present = list(npz.files)
             missing = [k for k in need if k not in present]
             arrays = {} if missing else {k: npz[k] for k in need}
     except ValueError as e:
+        if str(e).startswith(str(path)): raise
         if "pickle" not in str(e).lower(): raise ValueError(f"{path} is not a readable .npz file: {e}") from None
         raise ValueError(f"{path} holds pickled (object) arrays, refused for safety: np.load(allow_pickle=False) "
                          f"runs no code from files; an mnist.npz holds plain uint8 arrays") from None
@@ -295,6 +340,8 @@ def load_mnist(path:str|Path|None=None, # None: download with Keras; a `mnist.np
     valid_size = check_int("valid_size", valid_size, minimum=1)
     timeout = check_number("timeout", timeout, low=0, low_inclusive=False)
     test_only_split = check_bool("test_only_split", test_only_split)
+    fallback, quiet = check_bool("fallback", fallback), check_bool("quiet", quiet)
+    if path is not None: path = _check_path("path", path)
     if downloader is not None and not callable(downloader): raise ValueError(f"`downloader` must be callable, got {downloader!r}")
     if path is None:
         try:
@@ -331,6 +378,7 @@ def find_local_mnist(start:str|Path|None=None, # folder to start from; the curre
 
 def _find_data_folder(env_var:str, name:str, start=None, system_dir:Path|None=None) -> Path|None:
     "`$env_var`, else `system_dir`, else `shared/data/<name>` (or `../shared/data/<name>`) walking up from `start`; None if none."
+    if start is not None: _check_path("start", start)
     env = os.environ.get(env_var)
     if env:
         folder = Path(env).expanduser()
@@ -347,7 +395,7 @@ def _find_data_folder(env_var:str, name:str, start=None, system_dir:Path|None=No
 def holds_only_test_images(path:str|Path, # a folder (or file) given as MNIST
                           ) -> bool:
     "Whether `path` is a folder with the MNIST test IDX files but without the training images."
-    path = Path(path).expanduser()
+    path = _check_path("path", path).expanduser()
     return (path.is_dir() and not any(path.glob("train-images-idx3-ubyte*"))
             and any(path.glob("t10k-images-idx3-ubyte*")))
 
@@ -391,6 +439,7 @@ def load_fashion_mnist(path:str|Path|None=None, # None: a local folder if one is
     valid_size = check_int("valid_size", valid_size, minimum=1)
     timeout = check_number("timeout", timeout, low=0, low_inclusive=False)
     fallback, quiet = check_bool("fallback", fallback), check_bool("quiet", quiet)
+    if path is not None: path = _check_path("path", path)
     if downloader is not None and not callable(downloader): raise ValueError(f"`downloader` must be callable, got {downloader!r}")
     if path is None and downloader is None: path = find_local_fashion_mnist()
     if path is None:
@@ -440,6 +489,7 @@ def make_tf_dataset(X, # inputs, first axis = samples
     "A `tf.data.Dataset` of (X, y) batches, reshuffled every epoch, prefetched."
     batch_size = check_int("batch_size", batch_size, minimum=1)
     if seed is not None: seed = check_int("seed", seed, minimum=0)
+    shuffle, drop_remainder = check_bool("shuffle", shuffle), check_bool("drop_remainder", drop_remainder)
     X, y = check_xy(X, y, ndim=None)  # the one (inputs, labels) validator: float32 inputs, int32 labels
     import tensorflow as tf
     ds = tf.data.Dataset.from_tensor_slices((X, y))

@@ -45,6 +45,8 @@ def batch_order(n:int, # samples in the training set
                 rng:np.random.Generator, # the generator of the shuffling
                ) -> np.ndarray:
     "Row indices of one epoch, shape (n // batch_size, batch_size): a permutation cut into full batches."
+    n, batch_size = check_int("n", n, 0), check_int("batch_size", batch_size, 1)
+    if not isinstance(rng, np.random.Generator): raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
     n_batches = n // batch_size
     return rng.permutation(n)[:n_batches * batch_size].astype(np.int32).reshape(n_batches, batch_size)
 
@@ -209,16 +211,24 @@ def _current_lr(optimizer) -> float:
     try: return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
     except Exception: return float("nan")
 
-def _check_data(data, n_outputs:int, evaluate_test:bool) -> dict:
+def _check_data(data, n_outputs:int, evaluate_test:bool, n_features:int|None=None) -> dict:
     "Every array `train` will use, validated before the first step: {'train': (X, y), 'valid': ..., 'test': ...}."
     if isinstance(data, (tuple, list)) and len(data) == 2: data = type("Pair", (), dict(X_train=data[0], y_train=data[1]))
     if not (hasattr(data, "X_train") and hasattr(data, "y_train")):
         raise TypeError(f"`data` must have X_train, y_train (and X_valid, y_valid: e.g. a data.Split) or be an "
                         f"(X, y) pair, got {type(data).__name__}")
+    if hasattr(data, "X_valid") != hasattr(data, "y_valid"):
+        raise ValueError(f"`data` has {'X_valid' if hasattr(data, 'X_valid') else 'y_valid'} without "
+                         f"{'y_valid' if hasattr(data, 'X_valid') else 'X_valid'}: give both, or neither")
     parts = {"train": True, "valid": hasattr(data, "X_valid"), "test": evaluate_test}
-    if evaluate_test and not hasattr(data, "X_test"): raise ValueError("`evaluate_test=True` needs `data.X_test` and `data.y_test`")
-    return {part: check_xy(getattr(data, f"X_{part}"), getattr(data, f"y_{part}"), f"data.X_{part}", f"data.y_{part}", n_outputs)
-            for part, wanted in parts.items() if wanted}
+    if evaluate_test and not (hasattr(data, "X_test") and hasattr(data, "y_test")):
+        raise ValueError("`evaluate_test=True` needs `data.X_test` and `data.y_test`")
+    arrays = {part: check_xy(getattr(data, f"X_{part}"), getattr(data, f"y_{part}"), f"data.X_{part}", f"data.y_{part}", n_outputs)
+              for part, wanted in parts.items() if wanted}
+    for part, (X, _) in arrays.items():
+        if n_features is not None and X.shape[1] != n_features:
+            raise ValueError(f"`data.X_{part}` has {X.shape[1]} features per sample but the model takes {n_features}")
+    return arrays
 
 def _draws_random_numbers(model) -> bool:
     "Whether a layer of `model` draws random numbers in training (dropout, noise: a Keras `SeedGenerator`)."
@@ -236,12 +246,17 @@ def _check_train_args(model, data, optimizer, epochs, batch_size, clip, callback
     if not isinstance(model, keras.Model): raise TypeError(f"`model` must be a keras.Model, got {type(model).__name__}")
     if not isinstance(optimizer, keras.optimizers.Optimizer):
         raise TypeError(f"`optimizer` must be a keras.optimizers.Optimizer, got {type(optimizer).__name__}")
+    try: output_shape, input_shape = model.output_shape, model.input_shape
+    except (AttributeError, ValueError):
+        raise ValueError(f"`model` {model.name!r} must be built (start it with keras.Input(shape=...)) before training") from None
+    if strategy is not None and not isinstance(strategy, tf.distribute.Strategy):
+        raise TypeError(f"`strategy` must be None or a tf.distribute.Strategy, got {type(strategy).__name__}")
     epochs, batch_size, seed = check_int("epochs", epochs, 1), check_int("batch_size", batch_size, 1), check_int("seed", seed, 0)
     if patience is not None: patience = check_int("patience", patience, 1)
     quiet, evaluate_test = check_bool("quiet", quiet), check_bool("evaluate_test", evaluate_test)
     if progress is not None: check_bool("progress", progress)
     check_choice("jit_compile", jit_compile, (True, False, "auto"))
-    arrays = _check_data(data, model.output_shape[-1], evaluate_test)
+    arrays = _check_data(data, output_shape[-1], evaluate_test, input_shape[-1] if isinstance(input_shape, tuple) and len(input_shape) == 2 else None)
     n_train = len(arrays["train"][0])
     if batch_size > n_train: raise ValueError(f"`batch_size` must be <= the {n_train} training examples, got {batch_size}")
     if patience is not None and "valid" not in arrays: raise ValueError("`patience` needs a validation set (`data.X_valid`, `data.y_valid`)")

@@ -88,7 +88,8 @@ def tf1_l2_loss(weights, # a weight tensor or variable, or a list of them
     scale = _check_factor("scale", scale)
     weights = list(weights) if isinstance(weights, (list, tuple)) else [weights]
     if not weights: raise ValueError("`weights` must be a tensor or a non-empty list of tensors, got an empty list")
-    weights = [tf.convert_to_tensor(w) for w in weights]
+    try: weights = [tf.convert_to_tensor(w) for w in weights]
+    except (ValueError, TypeError): raise TypeError(f"`weights` must be a tensor or a list of tensors, got {weights!r}") from None
     return tf.add_n([tf.constant(scale, w.dtype) * tf.nn.l2_loss(w) for w in weights])
 
 def tf1_l2_regularizer(scale:float, # TF1's `scale`, finite and >= 0
@@ -215,6 +216,7 @@ def find_dropout_layers(model, # a Keras model (or layer)
                        ) -> list:
     "The dropout layers with rate > 0 in `model`: Keras's (`Dropout`, `SpatialDropout*D`, `AlphaDropout`, `GaussianDropout`) and this module's."
     always_on = check_bool("always_on", always_on)
+    if not isinstance(model, keras.layers.Layer): raise TypeError(f"`model` must be a Keras model or layer, got {type(model).__name__}")
     name = lambda layer: keras.saving.get_registered_name(type(layer))  # by name too: a reloaded module makes new classes
     ours = {name(cls) for cls in (Dropout, AlphaDropout, MCDropout)}
     found = [l for l in _sublayers(model) if (isinstance(l, (_RandomDrop, *_KERAS_DROPOUT_TYPES)) or name(l) in ours)
@@ -399,6 +401,8 @@ def _kernel_layers(model_or_layers, # a Keras model, a layer, or a list of layer
     "The layers whose kernel to clip: those of a model that have one, or the given layer(s), each of which must have one."
     if isinstance(model_or_layers, keras.Model):
         return [l for l in _sublayers(model_or_layers) if isinstance(getattr(l, "kernel", None), keras.Variable)]
+    if not isinstance(model_or_layers, (keras.layers.Layer, list, tuple)):
+        raise TypeError(f"`model_or_layers` must be a Keras model, a layer or a list of layers, got {type(model_or_layers).__name__}")
     layers = [model_or_layers] if isinstance(model_or_layers, keras.layers.Layer) else list(model_or_layers)
     for l in layers:
         if not isinstance(l, keras.layers.Layer):

@@ -27,6 +27,9 @@ def weight_diff(a, # a model (anything with `get_weights`) or a list of arrays
                 b, # the same for the other side
                ) -> float:
     "Largest absolute difference between two models' weights: the parity measure of every chapter."
+    for name, x in (("a", a), ("b", b)):
+        if not (hasattr(x, "get_weights") or isinstance(x, (list, tuple))):
+            raise TypeError(f"`{name}` must be a model (with get_weights) or a list of arrays, got {type(x).__name__}")
     wa, wb = (list(x.get_weights()) if hasattr(x, "get_weights") else [np.asarray(w) for w in x] for x in (a, b))
     if len(wa) != len(wb) or any(u.shape != v.shape for u, v in zip(wa, wb)):
         raise ValueError(f"the two sides hold different weights: {[u.shape for u in wa]} vs {[v.shape for v in wb]}")
@@ -40,6 +43,11 @@ def train_steps(model:keras.Model, # the model to train (its output is logits)
                 training:bool|None=True, # the model's `training` flag; None: not passed (the book's forgotten flag)
                ) -> keras.Model:
     "One step per batch, in order: the fixed-batch loop that parity tests run on both sides of a comparison."
+    if not isinstance(model, keras.Model): raise TypeError(f"`model` must be a keras.Model, got {type(model).__name__}")
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError(f"`optimizer` must be a keras.optimizers.Optimizer, got {type(optimizer).__name__}")
+    if loss is not None and not callable(loss): raise TypeError(f"`loss` must be None or a function loss(y, logits), got {loss!r}")
+    if not hasattr(batches, "__iter__"): raise TypeError(f"`batches` must be an iterable of (X, y) pairs, got {type(batches).__name__}")
     compiled = check_bool("compiled", compiled)
     if training is not None: check_bool("training", training)
     variables = model.trainable_variables
@@ -61,6 +69,8 @@ def eager_reference_train(model:keras.Model, # the model to train
                          ) -> keras.Model:
     "The obvious eager loop over the same shuffled batches as `engine.train`: a reference for tests and benchmarks."
     epochs, batch_size, seed = check_int("epochs", epochs, 1), check_int("batch_size", batch_size, 1), check_int("seed", seed, 0)
+    if not (hasattr(data, "X_train") and hasattr(data, "y_train")):
+        raise TypeError(f"`data` must be a split with X_train and y_train, got {type(data).__name__}")
     X, y = check_xy(data.X_train, data.y_train, "data.X_train", "data.y_train")
     if batch_size > len(X): raise ValueError(f"`batch_size` must be <= the {len(X)} training examples, got {batch_size}")
     rng = np.random.default_rng(seed)
@@ -128,6 +138,7 @@ def _import_modules(modules):
 
 def _package_modules(extra=()) -> list:
     "The modules of this package imported in this process, and `extra` ones, checked by name."
+    if not isinstance(extra, (list, tuple)): raise TypeError(f"`modules` must be a list or tuple of module names, got {extra!r}")
     for name in extra:
         if not str(name).startswith("training_deep_nets."): raise ValueError(f"`modules` must name training_deep_nets modules, got {name!r}")
     imported = {m for m in sys.modules if m.startswith("training_deep_nets.") and not m.endswith("_modidx")}

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_transfer.ipynb #193b4be3
 from __future__ import annotations
-import json, os, re, time, zipfile, zlib
+import inspect, json, os, re, time, zipfile, zlib
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from keras.src.saving.serialization_lib import SafeModeScope
 
 from .core import check_int, check_bool, check_number, aligned_empty
 from .data import Split
-from .engine import TrainResult, train
+from .engine import TrainResult, train, _check_train_args
 from .experiments import Experiment, register, run, get_experiment
 from .clipping import models_dir, save_trained_model, experiment_digest
 
@@ -144,7 +144,8 @@ def reuse_layers(source:keras.Model, # the pretrained Sequential model
                 ) -> keras.Sequential:
     "A new model: copies of `source`'s lower `layers` (weights copied, not shared) followed by `new_layers`."
     chosen = _prefix(source, layers)
-    if isinstance(new_layers, keras.layers.Layer) or not all(isinstance(l, keras.layers.Layer) for l in new_layers):
+    if (isinstance(new_layers, keras.layers.Layer) or not isinstance(new_layers, (list, tuple))
+            or not all(isinstance(l, keras.layers.Layer) for l in new_layers)):
         raise TypeError(f"`new_layers` must be a list of Keras layers, got {new_layers!r}")
     input_shape = tuple(source.inputs[0].shape)
     copies, shape = [], input_shape
@@ -161,6 +162,8 @@ def restore_weights(target:keras.Model, # the Sequential model whose weights are
                     layers=".*", # the target's layers to restore: a count, a name pattern or a list of names
                    ) -> list:
     "Copy the weights of `target`'s chosen layers from the same-named layers of `source`; returns their names."
+    if not isinstance(source, (keras.Model, str, os.PathLike)):
+        raise TypeError(f"`source` must be a keras.Model or the path of a .keras file, got {type(source).__name__}")
     if not isinstance(source, keras.Model): source = load_model(source, compile=False)
     chosen = [l for l in select_layers(target, layers) if l.weights]
     if not chosen: raise ValueError(f"`layers` {layers!r} chooses only layers without weights in {target.name!r}")
@@ -219,7 +222,10 @@ def cache_outputs(lower:keras.Model, # the frozen lower layers, as a model
                  ) -> np.ndarray:
     "`lower`'s inference-mode outputs for every row of `X`, as one aligned float32 array written in place."
     chunk = check_int("chunk", chunk, 1)
+    if not isinstance(lower, keras.Model): raise TypeError(f"`lower` must be a keras.Model, got {type(lower).__name__}")
     X = np.asarray(X)
+    if X.ndim < 2 or X.shape[1:] != tuple(lower.input_shape[1:]):
+        raise ValueError(f"`X` must have shape (samples, {', '.join(map(str, lower.input_shape[1:]))}) to go through `lower`, got {X.shape}")
     width = int(np.prod(lower.output_shape[1:]))
     out = aligned_empty((len(X), width), np.float32)
     for start in range(0, len(X), chunk):  # a few large eager calls: the matrix products dominate
@@ -246,6 +252,7 @@ def cached_split(data, # a split: X_train, y_train, X_valid, y_valid, X_test, y_
     "`data` with every input replaced by `lower`'s outputs (the labels are the same arrays)."
     if not all(hasattr(data, f"{a}_{p}") for a in "Xy" for p in ("train", "valid", "test")):
         raise TypeError(f"`data` must be a split with X_/y_ train, valid and test, got {type(data).__name__}")
+    if not isinstance(lower, keras.Model): raise TypeError(f"`lower` must be a keras.Model, got {type(lower).__name__}")
     last = lower.layers[-1].name if lower.layers else "inputs"
     parts = {f"X_{p}": cache_outputs(lower, getattr(data, f"X_{p}"), chunk) for p in ("train", "valid", "test")}
     return Split(parts["X_train"], data.y_train, parts["X_valid"], data.y_valid, parts["X_test"], data.y_test,
@@ -262,6 +269,10 @@ def train_cached(model:keras.Model, # the full Sequential model (logits out)
         raise TypeError(f"`optimizer` must be a keras.optimizers.Optimizer, got {type(optimizer).__name__}")
     lower, upper = split_model(model, frozen)
     if "batch_size" in train_kwargs: check_int("batch_size", train_kwargs["batch_size"], 1)
+    # every argument of the training checked on the full model before anything is frozen or cached
+    bound = inspect.signature(train).bind(model, data, optimizer, **train_kwargs)
+    bound.apply_defaults()
+    _check_train_args(**{k: v for k, v in bound.arguments.items() if k != "name"})
     flags = [layer.trainable for layer in lower.layers]
     freeze(model, [l.name for l in lower.layers])
     try:
@@ -353,6 +364,9 @@ def pretrained_model(name:str, # a registered experiment, e.g. "relu-clip"
     registered = get_experiment(name)
     e = registered if seed is None else registered.replace(seed=check_int("seed", seed, 0))
     if not hasattr(data, "fingerprint"): raise TypeError(f"`data` must be a data.Split (it needs a fingerprint), got {type(data).__name__}")
+    if folder is not None and not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"`folder` must be None, a str or a Path, got {type(folder).__name__}")
+    quiet = check_bool("quiet", quiet)
     folder = Path(folder).expanduser() if folder is not None else models_dir()
     path = folder/(f"{e.name}.keras" if e.seed == registered.seed else f"{e.name}-seed{e.seed}.keras")
     fingerprint = data.fingerprint()
@@ -477,6 +491,8 @@ def transfer_seed_study(data:Split, # Fashion-MNIST (10 classes)
                         quiet:bool=True, # print nothing
                        ) -> list:
     "For each seed: task B's test accuracy from scratch and on model A's layers (`h3-b-scratch`, `h3-b-on-a`)."
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"`seeds` must be a sequence of seeds, e.g. range(42, 52), got {seeds!r}")
     seeds = [check_int("seeds", s, 0) for s in seeds]
     if not seeds: raise ValueError("`seeds` must hold at least one seed")
     rows = []
@@ -489,7 +505,11 @@ def transfer_seed_study(data:Split, # Fashion-MNIST (10 classes)
 def seed_study_summary(rows:list, # rows of `transfer_seed_study`
                       ) -> dict:
     "Mean and std (ddof=1) of each arm's test accuracy, and how often transfer beat, tied or lost to scratch."
+    if not isinstance(rows, (list, tuple)): raise TypeError(f"`rows` must be a list of dicts from transfer_seed_study, got {type(rows).__name__}")
     if not rows: raise ValueError("`rows` is empty")
+    for row in rows:
+        if not (isinstance(row, dict) and {"scratch", "transfer"} <= set(row)):
+            raise ValueError(f"`rows` must hold dicts with 'scratch' and 'transfer' accuracies (from transfer_seed_study), got {row!r}")
     scratch, transfer = np.array([r["scratch"] for r in rows]), np.array([r["transfer"] for r in rows])
     std = lambda a: float(a.std(ddof=1)) if len(a) > 1 else 0.0
     return dict(n=len(rows), scratch_mean=float(scratch.mean()), scratch_std=std(scratch), transfer_mean=float(transfer.mean()),
