@@ -6,15 +6,15 @@
 from __future__ import annotations
 import math, numbers
 
-import numpy as np
 import tensorflow as tf
 import keras
 
 from .core import check_int, check_number, check_bool
+from .diagnostics import count_dead_units, signal_stats  # noqa: F401 (their home is diagnostics; kept importable from here)
 
 # %% auto #0
 __all__ = ['SELU_ALPHA', 'SELU_SCALE', 'leaky_relu', 'elu', 'selu', 'gelu', 'swish', 'LeakyReLU', 'ELU', 'SELU', 'PReLU', 'RReLU',
-           'count_dead_units', 'signal_stats', 'mirrored_activations_check']
+           'mirrored_activations_check']
 
 # %% ../nbs/05_activations.ipynb #0607663c
 SELU_ALPHA = 1.6732632423543772848170429916717  # α of Klambauer et al. (2017), "Self-Normalizing Neural Networks"
@@ -188,54 +188,6 @@ class RReLU(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape): return input_shape
     def get_config(self): return {**super().get_config(), "lower": self.lower, "upper": self.upper, "seed": self.seed}
-
-# %% ../nbs/05_activations.ipynb #1c6e1924
-def count_dead_units(model:keras.Model, # a built Keras model (Sequential or functional)
-                     X, # a batch of inputs, array-like with at least one sample
-                    ) -> dict:
-    "Per layer, the number of units (last axis) whose output is exactly 0 for every sample of `X` (inference mode)."
-    X = tf.convert_to_tensor(X)
-    if X.shape.rank is None or X.shape.rank < 2 or X.shape[0] == 0:
-        raise ValueError(f"`X` must be a batch with at least one sample (rank >= 2), got shape {tuple(X.shape)}")
-    if isinstance(model, keras.Sequential):
-        outputs, h = [], X
-        for layer in model.layers:
-            h = layer(h, training=False)
-            outputs.append((layer.name, h))
-    else:
-        layers = [l for l in model.layers if not isinstance(l, keras.layers.InputLayer)]
-        extractor = keras.Model(model.inputs, [l.output for l in layers])
-        values = extractor(X, training=False)
-        outputs = list(zip([l.name for l in layers], values if isinstance(values, (list, tuple)) else [values]))
-    counts = {}
-    for name, h in outputs:
-        h = tf.reshape(h, (-1, h.shape[-1]))
-        counts[name] = int(tf.reduce_sum(tf.cast(tf.reduce_all(tf.equal(h, 0), axis=0), tf.int32)))
-    return counts
-
-# %% ../nbs/05_activations.ipynb #35d42166
-def signal_stats(activation, # a callable on tensors, e.g. `selu` or `tf.nn.relu`
-                 n_layers:int=100, # number of dense layers
-                 n_units:int=100, # units per layer (and input features)
-                 n_samples:int=1000, # number of standardized random inputs
-                 initializer="lecun_normal", # Keras initializer (name, config or object) for the weights
-                 seed:int=0, # seed for the inputs and the weights
-                ) -> tuple:
-    "Means and standard deviations of the activations after each of `n_layers` dense layers (no bias)."
-    n_layers, n_units = check_int("n_layers", n_layers, minimum=1), check_int("n_units", n_units, minimum=1)
-    n_samples, seed = check_int("n_samples", n_samples, minimum=2), check_int("seed", seed, minimum=0)
-    if not callable(activation): raise ValueError(f"`activation` must be callable, got {activation!r}")
-    init = keras.initializers.get(initializer)
-    config = init.get_config()
-    # a seeded Keras initializer returns the same tensor on every call: give each layer its own seed
-    layer_init = lambda i: type(init).from_config({**config, "seed": seed * 100_003 + i}) if "seed" in config else init
-    x = np.random.default_rng(seed).normal(size=(n_samples, n_units))
-    h = tf.constant((x - x.mean(0)) / x.std(0), tf.float32)
-    means, stds = [], []
-    for i in range(n_layers):
-        h = activation(tf.matmul(h, layer_init(i)((n_units, n_units))))
-        means.append(float(tf.reduce_mean(h))); stds.append(float(tf.math.reduce_std(h)))
-    return np.array(means), np.array(stds)
 
 # %% ../nbs/05_activations.ipynb #5a23da9c
 from .experiments import Experiment, register

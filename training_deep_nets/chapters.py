@@ -17,9 +17,10 @@ CHAPTERS = (initializers, activations, batch_norm, clipping, transfer, optimizer
 # %% ../nbs/03a_chapters.ipynb #98a0c59a
 def import_layers() -> dict:
     "The layer of each module of the package: a module may import only modules of a lower or equal layer."
-    layers = {"core": 0, "data": 1, "engine": 2, "experiments": 3, "testing": 4}
+    # diagnostics (notebook 12) holds the per-layer probes that chapters 04-06 use: it sits below the chapters
+    layers = {"core": 0, "data": 1, "engine": 2, "experiments": 3, "testing": 4, "diagnostics": 4.5}
     chapters = ("initializers", "activations", "batch_norm", "clipping", "transfer", "optimizers", "schedules",
-                "regularization", "diagnostics")  # the chapters' order (notebooks 04 to 12)
+                "regularization")  # the chapters' order (notebooks 04 to 11)
     layers.update({name: 5 + i for i, name in enumerate(chapters)})
     layers.update({"chapters": 100, "cli": 101})
     return layers

@@ -11,114 +11,13 @@ import tensorflow as tf
 import keras
 
 from .core import check_int, check_number, check_choice
+from .diagnostics import _dense_layers, _trace, _check_batch
+from .diagnostics import layer_statistics, plot_layer_statistics  # noqa: F401 (their home is diagnostics; kept importable from here)
 
 # %% auto #0
-__all__ = ['TRUNCATED_NORMAL_STD', 'FLOAT_DTYPES', 'RELU_HE_INIT', 'RELU_BOOK_INIT', 'layer_statistics', 'plot_layer_statistics',
-           'compute_fans', 'VarianceScaling', 'GlorotNormal', 'GlorotUniform', 'HeNormal', 'HeUniform', 'LecunNormal',
-           'LecunUniform', 'orthogonal_matrix', 'lsuv_init']
-
-# %% ../nbs/04_initializers.ipynb #ebd6e374
-def _dense_layers(model:keras.Model) -> list:
-    "The model's `Dense` layers, in order; a `ValueError` when there are none."
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"`model` must be a keras.Model, got {type(model).__name__}")
-    layers = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    if not layers:
-        raise ValueError(f"`model` ({model.name}) has no Dense layers: nothing to measure")
-    return layers
-
-def _trace(model:keras.Model, # a Sequential or functional model
-           X, # a batch of inputs
-           training:bool=False, # call the layers in training mode (dropout, batch norm batch statistics)
-          ) -> tuple[list, list, tf.Tensor]:
-    "Run `model` on `X`; return each layer's input, each layer's output (in `model.layers` order) and the model output."
-    if isinstance(model, keras.Sequential):
-        x, inputs, outputs = X, [], []
-        for layer in model.layers:
-            inputs.append(x)
-            x = layer(x, training=training)
-            outputs.append(x)
-        return inputs, outputs, x
-    if not getattr(model, "inputs", None):
-        raise TypeError(f"`model` must be a Sequential or a functional model, got {type(model).__name__}")
-    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    probe = keras.Model(model.input, [[l.input for l in layers], [l.output for l in layers], model.outputs])
-    inputs, outputs, final = probe(X, training=training)
-    return list(inputs), list(outputs), final[0] if len(final) == 1 else final
-
-def _check_batch(X, name:str="X_batch") -> np.ndarray:
-    X = np.asarray(X)
-    if X.ndim < 2 or len(X) < 2 or not np.issubdtype(X.dtype, np.number):
-        raise ValueError(f"`{name}` must be a numeric array of shape (batch >= 2, features...), got shape {X.shape}")
-    return X.astype(keras.config.floatx())
-
-# %% ../nbs/04_initializers.ipynb #3d5c28e9
-def layer_statistics(model:keras.Model, # a Sequential or functional model of Dense layers, whose output is logits
-                     X_batch, # a batch of inputs, shape (batch, features)
-                     y_batch, # its integer labels, shape (batch,)
-                     loss=None, # loss(y_true, y_pred); None: sparse categorical cross-entropy on logits
-                     training:bool=False, # run dropout / batch norm in training mode
-                    ) -> list[dict]:
-    "Per `Dense` layer: activation mean/std, pre-activation std, kernel std, and the norms of the loss gradient w.r.t. the activations and the kernel."
-    dense = _dense_layers(model)
-    X = _check_batch(X_batch)
-    y = np.asarray(y_batch)
-    if y.shape[:1] != X.shape[:1]:
-        raise ValueError(f"`y_batch` must have one label per row of `X_batch` ({len(X)}), got shape {y.shape}")
-    loss_fn = loss or keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    position = {id(layer): i for i, layer in enumerate(model.layers if isinstance(model, keras.Sequential)
-                else [l for l in model.layers if not isinstance(l, keras.layers.InputLayer)])}
-    starts = [position[id(layer)] for layer in dense]
-    # a layer's activations: the output of the last layer before the next Dense (so Dense -> BN -> activation
-    # counts as one block), or the Dense layer's own output for the last block of a functional graph
-    ends = [nxt - 1 for nxt in starts[1:]] + [len(position) - 1]
-    with tf.GradientTape() as tape:
-        for layer in dense: tape.watch(layer.kernel.value)  # also frozen (non-trainable) kernels
-        inputs, outputs, final = _trace(model, X, training=training)
-        loss_value = loss_fn(y, final)
-    grads = tape.gradient(loss_value, [layer.kernel for layer in dense] + [outputs[end] for end in ends])
-    grads, act_grads = grads[:len(dense)], grads[len(dense):]
-    nan = float("nan")
-    rows = []
-    for layer, start, end, grad, act_grad in zip(dense, starts, ends, grads, act_grads):
-        act = tf.cast(outputs[end], tf.float32)
-        pre = tf.cast(tf.matmul(tf.cast(inputs[start], layer.kernel.dtype), layer.kernel), tf.float32)
-        if layer.use_bias: pre = pre + tf.cast(layer.bias, tf.float32)
-        rows.append(dict(layer=layer.name, units=int(layer.units),
-                         act_mean=float(tf.reduce_mean(act)), act_std=float(tf.math.reduce_std(act)),
-                         preact_std=float(tf.math.reduce_std(pre)),
-                         weight_std=float(tf.math.reduce_std(tf.cast(layer.kernel, tf.float32))),
-                         act_grad_norm=float(tf.norm(tf.cast(act_grad, tf.float32))) if act_grad is not None else nan,
-                         grad_norm=float(tf.norm(tf.cast(grad, tf.float32))) if grad is not None else nan))
-    return rows
-
-# %% ../nbs/04_initializers.ipynb #214213ee
-def plot_layer_statistics(stats:dict, # {label: rows from `layer_statistics`}
-                          title:str="", # figure title
-                          keys:tuple=("act_mean", "act_std", "act_grad_norm", "grad_norm"), # columns to plot, one panel each
-                          ncols:int=2, # panels per row
-                         ):
-    "One panel per statistic, one line per model, layers on the x axis; std and norms on a log scale."
-    import matplotlib.pyplot as plt
-    labels = {"act_mean": "activation mean", "act_std": "activation std", "preact_std": "pre-activation std",
-              "weight_std": "kernel std", "act_grad_norm": "‖∂loss/∂activations‖", "grad_norm": "‖∂loss/∂kernel‖"}
-    ncols = min(check_int("ncols", ncols, minimum=1), len(keys))
-    nrows = math.ceil(len(keys) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.5 * nrows), squeeze=False)
-    axes = axes.ravel()
-    for ax in axes[len(keys):]: ax.set_visible(False)
-    for ax, key in zip(axes, keys):
-        for k, (name, rows) in enumerate(stats.items()):
-            values = [r[key] for r in rows]
-            ax.plot(range(1, len(values) + 1), values, marker="osD^vx"[k % 6], ms=4, alpha=0.85,
-                    linestyle=("-", "--", "-.", ":")[k // 6 % 4] if len(stats) > 6 else ("-", "--")[k % 2], label=name)
-        if key != "act_mean": ax.set_yscale("log")
-        ax.set_xlabel("layer (1 = first hidden layer, last = output)")
-        ax.set_ylabel(labels.get(key, key)); ax.set_title(labels.get(key, key)); ax.grid(True, alpha=0.3)
-    axes[0].legend(fontsize=8)
-    if title: fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
-    return fig
+__all__ = ['TRUNCATED_NORMAL_STD', 'FLOAT_DTYPES', 'RELU_HE_INIT', 'RELU_BOOK_INIT', 'compute_fans', 'VarianceScaling',
+           'GlorotNormal', 'GlorotUniform', 'HeNormal', 'HeUniform', 'LecunNormal', 'LecunUniform', 'orthogonal_matrix',
+           'lsuv_init']
 
 # %% ../nbs/04_initializers.ipynb #da039c55
 def compute_fans(shape, # a weight shape: (fan_in, fan_out) for Dense, (..., in_channels, out_channels) for conv

@@ -1,0 +1,176 @@
+#!/usr/bin/env python
+"""Diagnostics benchmark: what `TrainingDiagnostics(every_n_steps=50)` costs, in `model.fit` and in the engine.
+
+The book's MLP (784-300-100-10, ReLU, SGD lr 0.01 momentum 0.9) on Fashion-MNIST's 55,000 training images (5,000
+validation images every epoch), batch 50 (1,100 steps an epoch); the probe batch is the first 256 training images.
+Seconds per epoch, each the SECOND epoch of a 2-epoch call (the first includes tracing):
+
+* fit                 `model.fit` (default compile, steps_per_execution=1), validation every epoch;
+* fit + diagnostics   the same with `TrainingDiagnostics(X_probe, y_probe, every_n_steps=50)`;
+* engine              `train()` as it runs by default (XLA, a whole epoch per compiled call);
+* engine, no XLA      `train(jit_compile=False)`;
+* engine + batch hook `train(jit_compile=False)` with a callback whose `on_train_batch_end` does nothing: any
+                      batch hook makes the engine run one step per call (the mode the diagnostics need);
+* engine + diagnostics `train(jit_compile=False)` with `TrainingDiagnostics(every_n_steps=50)`.
+
+The diagnostics variants also add up the wall time spent inside the callback's own hooks during the timed epoch: its
+share of that epoch is the callback's cost measured within one run, which the noise between runs does not blur.
+
+The hooked engine runs use jit_compile=False: with XLA, the engine's one-step calls recompile for every new
+batch index of the first epoch (see RESULTS.md), which no benchmark of a 2-epoch call could sit through.
+
+Interleaving: every variant runs one excluded warm-up, then each repetition runs every variant once, in an order
+rotated by one at each repetition (benchmarks/engine.py's `interleaved`); the tables report medians.
+
+Run from the repository root:  python benchmarks/diagnostics.py  [--reps 3] [--every 50] [--json PATH]
+                               python benchmarks/diagnostics.py --xla-hook 5000   (the XLA recompilation check only)
+"""
+from __future__ import annotations
+import argparse, datetime, json, os, platform, statistics, sys, time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import tensorflow as tf
+import keras
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from engine import EpochTimer, interleaved, make_model   # benchmarks/engine.py: the same model and protocol
+
+from training_deep_nets.core import atomic_write_text, check_int
+from training_deep_nets.data import load_fashion_mnist
+from training_deep_nets.diagnostics import TrainingDiagnostics
+from training_deep_nets.engine import train
+
+BATCH, PROBE = 50, 256
+TARGET = 1.10   # with the callback / without, sampling every 50 steps
+
+
+class TimedDiagnostics(TrainingDiagnostics):
+    "TrainingDiagnostics that also adds up the wall time spent inside its hooks (its own cost, within the same run)."
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seconds = {}
+    def _timed(self, hook, *args):
+        t0 = time.perf_counter()
+        getattr(super(), hook)(*args)
+        self.seconds[self._epoch] = self.seconds.get(self._epoch, 0.0) + time.perf_counter() - t0
+    def on_epoch_begin(self, epoch, logs=None): self._epoch = epoch
+    def on_train_begin(self, logs=None): self._epoch = -1; self._timed("on_train_begin", logs)
+    def on_train_batch_begin(self, batch, logs=None): self._timed("on_train_batch_begin", batch, logs)
+    def on_train_batch_end(self, batch, logs=None): self._timed("on_train_batch_end", batch, logs)
+
+
+class NoOpHook(keras.callbacks.Callback):
+    "A batch hook that does nothing: the engine's one-step-per-call mode, without any work in the hook."
+    def on_train_batch_end(self, batch, logs=None): pass
+
+
+class Engine:
+    def __init__(self, data, name, jit_compile="auto", callback=None):
+        self.data, self.jit, self.callback, self.name = data, jit_compile, callback, name
+        self.in_hooks = []
+
+    def _run(self, epochs):
+        model, opt = make_model()
+        callbacks = [self.callback()] if self.callback else []
+        r = train(model, self.data, opt, epochs=epochs, batch_size=BATCH, quiet=True, progress=False,
+                  jit_compile=self.jit, callbacks=callbacks)
+        self.last = callbacks
+        if callbacks and isinstance(callbacks[0], TimedDiagnostics): self.in_hooks.append(callbacks[0].seconds.get(1, 0.0))
+        return r.history["epoch_seconds"]
+
+    def warmup(self): self._run(1)
+    def measure(self):
+        seconds = self._run(2)[1]
+        self.epochs = getattr(self, "epochs", []) + [seconds]
+        return seconds
+
+
+class Fit:
+    def __init__(self, data, name, callback=None):
+        self.data, self.callback, self.name = data, callback, name
+        self.in_hooks = []
+
+    def _run(self, epochs):
+        model, opt = make_model()
+        model.compile(optimizer=opt, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+        timer = EpochTimer()
+        callbacks = [timer] + ([self.callback()] if self.callback else [])
+        d = self.data
+        model.fit(d.X_train, d.y_train, batch_size=BATCH, epochs=epochs, shuffle=True, verbose=0,
+                  validation_data=(d.X_valid, d.y_valid), validation_batch_size=min(5000, len(d.X_valid)), callbacks=callbacks)
+        self.last = callbacks
+        if self.callback: self.in_hooks.append(callbacks[1].seconds.get(1, 0.0))
+        return timer.seconds
+
+    def warmup(self): self._run(1)
+    def measure(self):
+        seconds = self._run(2)[1]
+        self.epochs = getattr(self, "epochs", []) + [seconds]
+        return seconds
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--every", type=int, default=50)
+    p.add_argument("--json", default=None)
+    p.add_argument("--xla-hook", type=int, default=0, metavar="N",
+                   help="only time the first epoch of train() with XLA and a no-op batch hook on the first N training images, "
+                        "against the same without the hook (the per-step XLA recompilation), and exit")
+    a = p.parse_args(argv)
+    reps, every = check_int("--reps", a.reps, 1), check_int("--every", a.every, 1)
+    t_start = time.perf_counter()
+    load_before = os.getloadavg()
+    data = load_fashion_mnist(quiet=True)
+    if a.xla_hook:
+        n = check_int("--xla-hook", a.xla_hook, BATCH)
+        part = (data.X_train[:n], data.y_train[:n])
+        print(f"XLA and batch hooks  {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  nproc={os.cpu_count()}  "
+              f"TF {tf.__version__}; {data.source}, first {n:,} training images, batch {BATCH} ({n // BATCH} steps an epoch)")
+        for label, callbacks, jit in (("train(), XLA, no callback", [], True), ("train(), XLA, no-op batch hook", [NoOpHook()], True),
+                                      ("train(), no XLA, no-op batch hook", [NoOpHook()], False)):
+            model, opt = make_model()
+            r = train(model, part, opt, epochs=2, batch_size=BATCH, quiet=True, progress=False, jit_compile=jit, callbacks=callbacks)
+            print(f"  {label:36s} epoch 1 {r.history['epoch_seconds'][0]:7.2f} s   epoch 2 {r.history['epoch_seconds'][1]:6.2f} s", flush=True)
+        return
+    X_probe, y_probe = data.X_train[:PROBE], data.y_train[:PROBE]
+    diag = lambda: TimedDiagnostics(X_probe, y_probe, every_n_steps=every)
+    print(f"Diagnostics benchmark  {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  nproc={os.cpu_count()}  "
+          f"TF {tf.__version__} / Keras {keras.__version__}  Python {platform.python_version()}")
+    print(f"MLP 784-300-100-10, SGD lr 0.01 momentum 0.9, batch {BATCH}; {data.source}; probe batch {PROBE} training images; "
+          f"TrainingDiagnostics(every_n_steps={every}); median of {reps} interleaved reps, the 2nd epoch of each call", flush=True)
+    variants = {"fit": Fit(data, "model.fit"),
+                "fit_diag": Fit(data, f"model.fit + TrainingDiagnostics(every {every})", diag),
+                "engine": Engine(data, "engine: train() (XLA, whole epochs)"),
+                "engine_nojit": Engine(data, "engine: train(jit_compile=False)", False),
+                "engine_hook": Engine(data, "engine: jit_compile=False + no-op batch hook", False, NoOpHook),
+                "engine_diag": Engine(data, f"engine: jit_compile=False + TrainingDiagnostics(every {every})", False, diag)}
+    res = interleaved(variants, reps, lambda s: print(s, flush=True))
+    samples = len(variants["fit_diag"].last[1].steps)
+    print(f"\n  {'variant':62s} {'s/epoch':>8s} {'min':>8s} {'max':>8s}")
+    for k, r in res.items(): print(f"  {r['name']:62s} {r['median']:8.3f} {r['min']:8.3f} {r['max']:8.3f}")
+    m = {k: r["median"] for k, r in res.items()}
+    ratios = [("fit + diagnostics / fit", m["fit_diag"] / m["fit"], TARGET),
+              ("engine + diagnostics / engine + no-op hook", m["engine_diag"] / m["engine_hook"], TARGET),
+              ("engine + diagnostics / engine, no XLA", m["engine_diag"] / m["engine_nojit"], TARGET),
+              ("engine + diagnostics / engine (default)", m["engine_diag"] / m["engine"], TARGET),
+              ("engine + no-op hook / engine, no XLA", m["engine_hook"] / m["engine_nojit"], None)]
+    print(f"\n  {'ratio':46s} {'value':>6s} {'target':>8s}  verdict")
+    for name, value, target in ratios:
+        print(f"  {name:46s} {value:6.2f} {('<= %.2f' % target) if target else '':>8s}  "
+              f"{'n/a' if target is None else ('PASS' if value <= target else 'MISS')}")
+    print(f"\n  samples per 2-epoch call: {samples} (before training, then every {every} steps)")
+    print("  time spent inside the callback's hooks in the timed epoch (22 samples), as a share of that epoch, median over reps:")
+    for k in ("fit_diag", "engine_diag"):
+        v = variants[k]
+        share = statistics.median(h / e for h, e in zip(v.in_hooks[-reps:], v.epochs[-reps:]))
+        print(f"    {v.name:62s} {statistics.median(v.in_hooks[-reps:]):.3f} s  = {100 * share:.1f} %  (target <= 10 %)")
+    print(f"  load average (1/5/15 min) before: {' '.join(f'{v:.2f}' for v in load_before)}   after: "
+          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}   (on {os.cpu_count()} CPUs)")
+    print(f"  total wall time {time.perf_counter() - t_start:.0f}s")
+    if a.json:
+        atomic_write_text(a.json, json.dumps(dict(results=res, ratios={n: v for n, v, _ in ratios}), indent=1, default=float))
+
+
+if __name__ == "__main__":
+    main()
