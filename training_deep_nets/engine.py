@@ -144,12 +144,16 @@ def _make_local_steps(model, optimizer, variables, transform, use_xla:bool):
 
     def run_steps(X, y, order, start, stop):  # X, y: the training set; order: (n_batches, batch) row indices
         loss_sum, correct, done, bad_step = tf.constant(0.0), tf.constant(0.0), tf.constant(0), tf.constant(-1)
-        for i in tf.range(start, stop):
+        # a counter loop, not `for i in tf.range(start, stop)`: XLA needs a range's bounds at compile time, so
+        # that loop was compiled again for every new (start, stop): once per step when a callback has batch hooks
+        i = start
+        while i < stop:
             loss, c = step(X, y, order[i])
             loss_sum += loss; correct += c; done += 1
             if not tf.math.is_finite(loss):
                 bad_step = i
                 break
+            i += 1
         return loss_sum, correct, done, bad_step
     return tf.function(run_steps, jit_compile=use_xla)
 
