@@ -9,11 +9,13 @@ from pathlib import Path
 
 from fastcore.script import Param, anno_parser, store_true
 
-from .core import check_int, check_number, atomic_write_text, format_device_report
+from .core import check_int, check_number, check_bool, check_choice, atomic_path, atomic_write_text, format_device_report
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'RESULT_FILES', 'MANIFEST', 'console_command', 'load_cli_data', 'experiments_table', 'tdn_list',
-           'check_out_folder', 'write_results', 'read_results', 'tdn_reproduce', 'tdn_train']
+__all__ = ['USER_ERRORS', 'RESULT_FILES', 'REPRODUCTION_FILES', 'RUNS_FOLDER', 'MANIFEST', 'FAMILIES', 'console_command',
+           'load_cli_data', 'experiments_table', 'tdn_list', 'check_out_folder', 'write_results', 'read_results',
+           'verdict', 'check_resumable', 'summarize', 'reproduction_table', 'plot_reproduction', 'plot_summary',
+           'reproduce', 'family_data', 'tdn_reproduce', 'tdn_train']
 
 # %% ../nbs/03_cli.ipynb #8b3a6424
 USER_ERRORS = (ValueError, TypeError, OSError, RuntimeError, KeyError, MemoryError)  # OSError: every file-system error
@@ -81,6 +83,9 @@ def tdn_list(chapter:str=None, # only this chapter's experiments, e.g. 05_activa
 
 # %% ../nbs/03_cli.ipynb #5296f00b
 RESULT_FILES = dict(csv="results.csv", md="results.md", json="results.json", png="curves.png")
+REPRODUCTION_FILES = dict(csv="results.csv", runs="runs.csv", md="results.md", json="results.json",
+                          png="curves.png", summary_png="summary.png")   # what `tdn_reproduce` writes
+RUNS_FOLDER = "runs"   # `tdn_reproduce`'s record of each finished run, for --resume
 MANIFEST = "manifest.json"
 
 def _sha256(path:Path) -> str:
@@ -93,9 +98,11 @@ def check_out_folder(out:str|Path, # the results folder: existing, or to be crea
     if not isinstance(out, (str, os.PathLike)): raise TypeError(f"--out must be a folder name, got {type(out).__name__}")
     out = Path(out).expanduser()
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out must be a folder, got the file {out}")
-    for name in (*RESULT_FILES.values(), MANIFEST):
+    for name in sorted({*RESULT_FILES.values(), *REPRODUCTION_FILES.values(), MANIFEST}):
         if (out/name).exists() and not (out/name).is_file():
             raise IsADirectoryError(f"--out {out}: {name} is a folder, not a file; remove it or choose another --out")
+    if (out/RUNS_FOLDER).exists() and not (out/RUNS_FOLDER).is_dir():
+        raise NotADirectoryError(f"--out {out}: {RUNS_FOLDER} is a file, not the folder of run records; remove it or choose another --out")
     existing = next(p for p in (out, *out.parents) if p.exists())
     if not existing.is_dir(): raise NotADirectoryError(f"--out {out}: {existing} is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK): raise PermissionError(f"--out {out}: {existing} cannot be written")
@@ -111,25 +118,36 @@ def write_results(results:list, # TrainResults
     from training_deep_nets.experiments import results_table, results_json, plot_learning_curves
     out = check_out_folder(out)
     if not results: raise ValueError("`results` is empty: nothing to write")
-    out.mkdir(parents=True, exist_ok=True)
-    (out/MANIFEST).unlink(missing_ok=True)  # from here until the new manifest is written, the folder is marked incomplete
     rows = [r.summary() for r in results]
+    def draw(path): plt.close(plot_learning_curves(results, path, title=title))
+    files = _write_set(out, {
+        RESULT_FILES["csv"]: lambda path: atomic_write_text(path, _csv_text(rows)),
+        RESULT_FILES["md"]: lambda path: atomic_write_text(path, f"# {title}\n\n{format_device_report()}\n\n{results_table(results)}\n"),
+        RESULT_FILES["json"]: lambda path: atomic_write_text(path, results_json(results)),  # strict JSON: NaN losses are null
+        RESULT_FILES["png"]: draw}, experiments=[r.name for r in results])
+    return {kind: files[name] for kind, name in RESULT_FILES.items()}
+
+def _csv_text(rows:list) -> str:
+    "Rows (dicts with the same keys) as CSV text."
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
     writer.writeheader(); writer.writerows(rows)
-    paths = {kind: out/name for kind, name in RESULT_FILES.items()}
-    atomic_write_text(paths["csv"], buf.getvalue())
-    atomic_write_text(paths["md"], f"# {title}\n\n{format_device_report()}\n\n{results_table(results)}\n")
-    atomic_write_text(paths["json"], results_json(results))  # strict JSON: a diverged run's NaN losses are null
-    fig = plot_learning_curves(results, paths["png"], title=title)
-    plt.close(fig)
-    manifest = dict(files={p.name: _sha256(p) for p in paths.values()}, experiments=[r.name for r in results])
-    atomic_write_text(out/MANIFEST, json.dumps(manifest, indent=1))
+    return buf.getvalue()
+
+def _write_set(out:Path, writers:dict, **manifest_extra) -> dict:
+    "Write a set of files into `out`: the old manifest removed first, each file by `writers[name](path)`, the new manifest last."
+    out.mkdir(parents=True, exist_ok=True)
+    (out/MANIFEST).unlink(missing_ok=True)  # from here until the new manifest is written, the folder is marked incomplete
+    paths = {}
+    for name, write in writers.items():
+        write(out/name); paths[name] = out/name
+    atomic_write_text(out/MANIFEST, json.dumps(dict(files={n: _sha256(p) for n, p in paths.items()}, **manifest_extra), indent=1))
     return paths
+
 
 def read_results(out:str|Path, # a folder written by `write_results`
                 ) -> list:
-    "The rows of `results.json` in `out`, once its manifest shows the four files are one complete set."
+    "The content of `results.json` in `out`, once its manifest shows the files are one complete set."
     out = Path(out)
     try: manifest = json.loads((out/MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError: raise ValueError(f"{out}: no {MANIFEST}: an incomplete set of results (a run stopped while writing?)") from None
@@ -140,30 +158,325 @@ def read_results(out:str|Path, # a folder written by `write_results`
     return json.loads((out/RESULT_FILES["json"]).read_text(encoding="utf-8"))
 
 # %% ../nbs/03_cli.ipynb #1f83d9d3
+FAMILIES = ("book", "h3", "all")
+
+def verdict(mean:float|None, # our mean final validation accuracy over the seeds
+            std:float, # their standard deviation (0 for one seed)
+            published:float|None, # the published figure, if any
+            reason:str="", # why the figure is not comparable ('' when it is)
+           ) -> str:
+    "'within 1 point', 'within 2 std', 'miss', or why there is no comparison."
+    if published is None: return "no published figure"
+    if reason: return f"no comparison: {reason}"
+    if mean is None: return "miss (diverged)"
+    delta = abs(mean - published)
+    if delta <= 0.01 + 1e-9: return "within 1 point"
+    if delta <= 2 * std + 1e-9: return "within 2 std"
+    return "miss"
+
+# %% ../nbs/03_cli.ipynb #0cd111b2
+def _run_key(experiment, epochs:int, fingerprint:str) -> str:
+    "The digest a run record is filed under: the experiment's whole configuration (seed included), its epochs, the data."
+    import hashlib
+    config = experiment.to_config(); config.pop("description", None)
+    text = json.dumps(dict(experiment=config, epochs=epochs, data=fingerprint), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+def _record(result, experiment, seed:int, key:str) -> dict:
+    "A finished run as JSON data (the trained model is not kept)."
+    from training_deep_nets.experiments import _finite
+    return _finite(dict(key=key, experiment=experiment.name, seed=seed, chapter=experiment.chapter, family=experiment.family,
+                        history=result.history, total_seconds=result.total_seconds, test_acc=result.test_acc,
+                        data_source=result.data_source, epochs=result.epochs, batch_size=result.batch_size,
+                        diverged=result.diverged))
+
+def _result(record:dict, book_acc=None):
+    "The TrainResult of a record (without its model)."
+    from training_deep_nets.engine import TrainResult
+    nan = lambda values: [float("nan") if v is None else v for v in values]
+    history = {k: nan(v) for k, v in record["history"].items()}
+    return TrainResult(record["experiment"], history, record["total_seconds"], test_acc=record["test_acc"], book_acc=book_acc,
+                       data_source=record["data_source"], epochs=record["epochs"], batch_size=record["batch_size"],
+                       diverged=record["diverged"])
+
+def _read_records(folder:Path) -> dict:
+    "{key: record} of the run records in `folder` (unreadable ones are skipped: they were not finished)."
+    records = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try: record = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError: continue
+        if isinstance(record, dict) and "key" in record: records[record["key"]] = record
+    return records
+
+# %% ../nbs/03_cli.ipynb #8ed0f430
+def check_resumable(out:Path, # a results folder (checked by `check_out_folder`)
+                    resume:bool, # whether the user asked to continue the reproduction recorded there
+                   ) -> dict:
+    "The finished runs recorded in `out` ({key: record}); a folder that holds some is refused unless `resume`."
+    records = _read_records(Path(out)/RUNS_FOLDER)
+    if records and not resume:
+        raise FileExistsError(f"--out {out} holds {len(records)} finished runs of an earlier reproduction: pass --resume to "
+                              f"continue it, or remove {Path(out)/RUNS_FOLDER} (or choose another --out) to start afresh")
+    return records
+
+def _mean_std(values:list) -> tuple:
+    import numpy as np
+    finite = [v for v in values if v is not None and np.isfinite(v)]
+    if not finite: return None, None
+    return float(np.mean(finite)), float(np.std(finite))
+
+def summarize(plan:list, # (experiment, seed, reason) triples: `reason` is '' when the published figure is comparable
+              records:dict, # {key: record} of the finished runs
+              keys:list, # the key of each planned run, in the same order
+             ) -> list:
+    "One row per experiment: seeds, mean ± std of the final and best validation accuracy, published figure, delta, verdict."
+    from training_deep_nets.experiments import published_data
+    rows, order = {}, []
+    for (e, seed, reason), key in zip(plan, keys):
+        if e.name not in rows:
+            order.append(e.name)
+            rows[e.name] = dict(experiment=e, reason=reason, runs=[])
+        rows[e.name]["runs"].append(records[key])
+    table = []
+    for name in order:
+        e, runs, reason = rows[name]["experiment"], rows[name]["runs"], rows[name]["reason"]
+        finals = [None if r["diverged"] else (r["history"]["valid_acc"] or [None])[-1] for r in runs]
+        bests = [max([a for a in r["history"]["valid_acc"] if a is not None] or [None]) if not r["diverged"] else None for r in runs]
+        (final_mean, final_std), (best_mean, best_std) = _mean_std(finals), _mean_std(bests)
+        test_mean, _ = _mean_std([r["test_acc"] for r in runs])
+        comparable = e.book_acc is not None and not reason and final_mean is not None
+        table.append(dict(chapter=e.chapter, experiment=name, family=e.family, seeds=len(runs), epochs=runs[0]["epochs"],
+                          final_mean=final_mean, final_std=final_std if len(runs) > 1 else None,
+                          best_mean=best_mean, best_std=best_std if len(runs) > 1 else None, test_mean=test_mean,
+                          published=e.book_acc, published_on=published_data(e),
+                          delta=final_mean - e.book_acc if comparable else None,
+                          verdict=verdict(final_mean, final_std or 0.0, e.book_acc, reason),
+                          diverged=sum(bool(r["diverged"]) for r in runs),
+                          seconds=round(float(sorted(r["total_seconds"] for r in runs)[len(runs) // 2]), 2),
+                          data=runs[0]["data_source"]))
+    return table
+
+# %% ../nbs/03_cli.ipynb #e7984b19
+def reproduction_table(summary:list, # rows of `summarize`
+                      ) -> str:
+    "The summary as a markdown table: ours (mean ± std over the seeds) beside the published figure, the delta and the verdict."
+    pm = lambda m, s: "—" if m is None else f"{m:.4f}" + ("" if s is None else f" ± {s:.4f}")
+    lines = ["| chapter | experiment | seeds | final valid acc | best valid acc | published | Δ (points) | verdict | s per run |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
+    for r in summary:
+        name = r["experiment"] + (f" ({r['diverged']} diverged)" if r["diverged"] else "")
+        published = "—" if r["published"] is None else f"{r['published']:.4f}"
+        delta = "—" if r["delta"] is None else f"{100 * r['delta']:+.1f}"
+        lines.append(f"| {r['chapter']} | {name} | {r['seeds']} | {pm(r['final_mean'], r['final_std'])} | "
+                     f"{pm(r['best_mean'], r['best_std'])} | {published} | {delta} | {r['verdict']} | {r['seconds']:.1f} |")
+    sources = sorted({r["data"] for r in summary if r["data"]})
+    if sources: lines += ["", "Data:", *(f"- {source}" for source in sources)]
+    return "\n".join(lines)
+
+# %% ../nbs/03_cli.ipynb #b64fe8e0
+def plot_reproduction(summary:list, # rows of `summarize`
+                      results:list, # TrainResults of every run (the records')
+                      path:str|Path|None=None, # save the figure here (PNG, written atomically) when given
+                      title:str="Validation accuracy per epoch", # figure title
+                     ):
+    "One small panel per chapter: each experiment's mean validation curve over the seeds (band: min to max), ★ its published figure."
+    import numpy as np, matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+    chapters = list(dict.fromkeys(r["chapter"] for r in summary))
+    ncols = min(2, len(chapters)); nrows = -(-len(chapters) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, 4.4 * nrows), squeeze=False)
+    for ax, chapter in zip(axes.flat, chapters):
+        for i, row in enumerate(r for r in summary if r["chapter"] == chapter):
+            curves = [r.history["valid_acc"] for r in results if r.name == row["experiment"]]
+            n = max(len(c) for c in curves)
+            acc = np.array([list(c) + [np.nan] * (n - len(c)) for c in curves], dtype=float)
+            x = np.arange(1, n + 1)
+            with np.errstate(all="ignore"):
+                mean = np.nanmean(acc, axis=0) if np.isfinite(acc).any() else np.full(n, np.nan)
+            line, = ax.plot(x, mean, marker="o", ms=3, lw=1.5, label=row["experiment"], color=f"C{i % 10}")
+            if len(curves) > 1 and np.isfinite(acc).any():
+                ax.fill_between(x, np.nanmin(acc, axis=0), np.nanmax(acc, axis=0), color=line.get_color(), alpha=0.15, lw=0)
+            if row["delta"] is not None:
+                ax.plot([row["epochs"]], [row["published"]], marker="*", ms=12, color=line.get_color(), mec="black", mew=0.6, ls="none")
+        n_epochs = max(r["epochs"] for r in summary if r["chapter"] == chapter)
+        ax.set_xlim(0.5, n_epochs + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set(title=chapter, xlabel="epoch", ylabel="validation accuracy")
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
+    for ax in list(axes.flat)[len(chapters):]: ax.set_visible(False)
+    fig.suptitle(f"{title}\nline: mean over the seeds; band: lowest to highest seed; ★: published figure (same data and budget)", fontsize=11)
+    fig.tight_layout()
+    if path is not None:
+        with atomic_path(path) as tmp: fig.savefig(tmp, dpi=80, format="png")
+    return fig
+
+def plot_summary(summary:list, # rows of `summarize`
+                 path:str|Path|None=None, # save the figure here (PNG, written atomically) when given
+                 title:str="Ours vs published", # figure title
+                ):
+    "Every experiment with a published figure: our final validation accuracy (mean ± std) beside that figure."
+    import matplotlib.pyplot as plt
+    rows = [r for r in summary if r["published"] is not None and r["final_mean"] is not None]
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * max(len(rows), 1)))
+    y = list(range(len(rows)))[::-1]
+    ax.errorbar([r["final_mean"] for r in rows], y, xerr=[r["final_std"] or 0 for r in rows], fmt="o", color="C0",
+                capsize=3, label="ours: mean ± std over the seeds")
+    same = [(r["published"], yy) for r, yy in zip(rows, y) if r["delta"] is not None]
+    other = [(r["published"], yy) for r, yy in zip(rows, y) if r["delta"] is None]
+    if same: ax.plot(*zip(*same), "D", mfc="none", color="C3", ms=7, label="published (same data)")
+    if other: ax.plot(*zip(*other), "D", mfc="none", color="0.6", ms=7, label="published (other data: no comparison)")
+    ax.set_yticks(y, [f"{r['chapter'][:2]} {r['experiment']}" + (" (miss)" if r["verdict"].startswith("miss") else "") for r in rows], fontsize=8)
+    for label, r in zip(ax.get_yticklabels(), rows):
+        if r["verdict"].startswith("miss"): label.set_color("C3")
+    ax.set_xlabel("final validation accuracy"); ax.grid(True, axis="x", alpha=0.3)
+    ax.set_title(title, pad=28)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout()
+    if path is not None:
+        with atomic_path(path) as tmp: fig.savefig(tmp, dpi=80, format="png")
+    return fig
+
+# %% ../nbs/03_cli.ipynb #52af2c6e
+def _cost(experiment, n_train:int, epochs:int) -> float:
+    "A rough relative cost of a run, for the time-left estimate: steps x (1 + layers / 4)."
+    return epochs * max(1, n_train // experiment.batch_size) * (1 + len(experiment.hidden) / 4)
+
+def _minutes(seconds:float) -> str: return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+def reproduce(experiments:list, # Experiment objects (each is run on the data of its family)
+              data:dict, # {family: split}: the data each family's experiments run on
+              out:str|Path, # results folder: runs/ (one record per finished run), then the set of results files
+              seeds:int=1, # seeds per experiment: the experiment's own seed, then the next ones (42, 43, 44, ...)
+              resume:bool=False, # reuse the finished runs recorded in `out`/runs whose settings match
+              epochs:int|None=None, # override every experiment's number of epochs (no published comparison then)
+              quick:bool=False, # at most 2 epochs per experiment: a smoke run (no published comparison)
+              quiet:bool=True, # no per-epoch lines (the progress line per run is always printed)
+              title:str="training-deep-nets: the chapter reproduced", # heading of results.md and the plots
+              **run_kwargs, # further arguments of `experiments.run`
+             ) -> list:
+    "Run `experiments` over `seeds` seeds, record each run as it finishes, then write the summary, tables and plots as one set."
+    import time
+    import matplotlib; matplotlib.use("Agg") if "matplotlib.pyplot" not in sys.modules else None
+    import matplotlib.pyplot as plt
+    from training_deep_nets.experiments import Experiment, run, published_comparable, published_data
+    # every argument is checked before any work
+    if isinstance(experiments, Experiment) or not isinstance(experiments, (list, tuple)) or not experiments:
+        raise TypeError(f"`experiments` must be a non-empty list of Experiment objects, got {experiments!r}")
+    for e in experiments:
+        if not isinstance(e, Experiment): raise TypeError(f"`experiments` must hold Experiment objects, got {e!r}")
+    if not isinstance(data, dict): raise TypeError(f"`data` must be a dict {{family: split}}, got {type(data).__name__}")
+    for family in {e.family for e in experiments}:
+        if not hasattr(data.get(family), "X_train"):
+            raise ValueError(f"`data` has no split for the {family!r} experiments ({', '.join(e.name for e in experiments if e.family == family)})")
+    seeds = check_int("seeds", seeds, 1)
+    if epochs is not None: epochs = check_int("epochs", epochs, 1)
+    resume, quick, quiet = check_bool("resume", resume), check_bool("quick", quick), check_bool("quiet", quiet)
+    out = check_out_folder(out)
+    records = check_resumable(out, resume)
+    runs_dir = out/RUNS_FOLDER
+    fingerprints = {family: split.fingerprint() for family, split in data.items() if hasattr(split, "X_train")}
+    plan, keys = [], []
+    for e in experiments:
+        budget = epochs or (min(2, e.epochs) if quick else e.epochs)
+        split = data[e.family]
+        reason = "" if published_comparable(e, split) else f"other data (published on {published_data(e)})"  # the data used is listed below the table
+        if not reason and budget != e.epochs: reason = f"{budget} of its {e.epochs} epochs"
+        for k in range(seeds):
+            run_e = e.replace(seed=e.seed + k)
+            plan.append((run_e, e.seed + k, reason)); keys.append(_run_key(run_e, budget, fingerprints[e.family]))
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    (out/MANIFEST).unlink(missing_ok=True)   # the folder's old set no longer matches runs/: marked incomplete until the new one is written
+    reused = sum(key in records for key in keys)
+    if resume: print(f"resuming: {reused} of {len(plan)} runs already recorded in {runs_dir}")
+    costs = [_cost(e, len(data[e.family].X_train), epochs or (min(2, e.epochs) if quick else e.epochs)) for e, _, _ in plan]
+    done_cost = done_seconds = 0.0
+    for i, ((e, seed, _), key, cost) in enumerate(zip(plan, keys, costs), start=1):
+        if key in records: continue
+        budget = epochs or (min(2, e.epochs) if quick else e.epochs)
+        started = time.perf_counter()
+        result = run(e, data[e.family], epochs=budget, quiet=quiet, **run_kwargs)
+        record = _record(result, e, seed, key)
+        atomic_write_text(runs_dir/f"{e.name}-seed{seed}.json", json.dumps(record, indent=1, allow_nan=False))
+        records[key] = record
+        done_seconds += time.perf_counter() - started; done_cost += cost
+        left = sum(c for c, k in zip(costs, keys) if k not in records)
+        acc = result.final_valid_acc
+        state = result.diverged_text or f"final valid acc {acc:.4f}"
+        print(f"[{i}/{len(plan)}] {e.name} seed {seed}: {state} in {_minutes(result.total_seconds)}; "
+              f"about {_minutes(left * done_seconds / done_cost)} left", flush=True)
+    summary = summarize(plan, records, keys)
+    results = [_result(records[k], e.book_acc) for (e, _, _), k in zip(plan, keys)]
+    run_rows = [dict(experiment=records[k]["experiment"], seed=records[k]["seed"], **{c: v for c, v in r.summary().items() if c != "experiment"})
+                for k, r in zip(keys, results)]
+    summary_rows = [{k: v for k, v in r.items()} for r in summary]
+    seeds_used = ", ".join(str(e.seed + k) for e in experiments[:1] for k in range(seeds))
+    md = (f"# {title}\n\n{format_device_report()}\n\nSeeds per experiment: {seeds} (from each experiment's own seed: {seeds_used} for "
+          f"{experiments[0].name}). Verdict: *within* when the mean final validation accuracy is within 1 point or 2 standard "
+          f"deviations of the published figure; a figure is compared only with runs on its own data, scale and budget.\n\n"
+          f"{reproduction_table(summary)}\n")
+    def save_figure(draw):
+        def write(path):
+            fig = draw(path); plt.close(fig)
+        return write
+    F = REPRODUCTION_FILES
+    from training_deep_nets.experiments import _finite
+    paths = _write_set(out, {
+        F["csv"]: lambda p: atomic_write_text(p, _csv_text(summary_rows)),
+        F["runs"]: lambda p: atomic_write_text(p, _csv_text(run_rows)),
+        F["md"]: lambda p: atomic_write_text(p, md),
+        F["json"]: lambda p: atomic_write_text(p, json.dumps(_finite(dict(summary=summary_rows, runs=[records[k] for k in keys])), indent=1, allow_nan=False)),
+        F["png"]: save_figure(lambda p: plot_reproduction(summary, results, p, title=title)),
+        F["summary_png"]: save_figure(lambda p: plot_summary(summary, p, title=f"{title}: ours vs published")),
+    }, experiments=[e.name for e in experiments], seeds=seeds)
+    print(reproduction_table(summary))
+    print(f"wrote {', '.join(p.name for p in paths.values())} in {out}")
+    return summary
+
+# %% ../nbs/03_cli.ipynb #13bebcb0
+def family_data(families:set, # the families whose data is needed: "book" and/or "h3"
+                data:str|None=None, # the book family's MNIST: a mnist.npz file or an IDX folder (None: local, else download, else fallback)
+                fashion_data:str|None=None, # the h3 family's Fashion-MNIST: an .npz file or an IDX folder (None: local, else download, else fallback)
+                valid_size:int=5000, # validation images taken from the training set
+                quiet:bool=False, # no notices
+               ) -> dict:
+    "{family: split}: the data each family of experiments is reproduced on."
+    from training_deep_nets.data import load_book_mnist, load_fashion_mnist
+    splits = {}
+    if "book" in families: splits["book"] = load_cli_data(data, quiet=quiet, valid_size=valid_size) if data is not None else load_book_mnist(quiet=quiet)
+    if "h3" in families:
+        if fashion_data is not None and not Path(fashion_data).expanduser().exists():
+            raise FileNotFoundError(f"--fashion_data: no such file or folder: {Path(fashion_data).expanduser()}")
+        splits["h3"] = load_fashion_mnist(fashion_data, valid_size=check_int("--valid_size", valid_size, 1), quiet=quiet)
+    return splits
+
 @console_command
-def tdn_reproduce(names:Param("experiments to run (default: all registered)", str, nargs="*", opt=False)=None,
-                  quick:store_true=False, # two epochs per experiment: a smoke run of everything
-                  epochs:int=None, # override every experiment's number of epochs
-                  data:str=None, # a mnist.npz file or an IDX folder (default: Keras download, offline fallback)
-                  valid_size:int=5000, # validation images taken from the training set (the book: 5,000)
-                  out:str="results", # output folder for results.csv, results.md, results.json, curves.png
+def tdn_reproduce(names:Param("experiments to run (default: those of --family)", str, nargs="*", opt=False)=None,
+                  family:str="all", # book (the 1st edition's, on MNIST), h3 (the 3rd edition's, on Fashion-MNIST) or all
+                  seeds:int=1, # seeds per experiment: mean and std over them
+                  resume:store_true=False, # continue an interrupted run in --out: finished runs are not run again
+                  quick:store_true=False, # two epochs per experiment: a smoke run of everything (no published comparison)
+                  epochs:int=None, # override every experiment's number of epochs (no published comparison)
+                  data:str=None, # MNIST for the book family: a mnist.npz file or an IDX folder (default: local, else download)
+                  fashion_data:str=None, # Fashion-MNIST for the h3 family: an .npz file or an IDX folder (default: local, else download)
+                  valid_size:int=5000, # validation images taken from the training set (the editions: 5,000)
+                  out:str="results", # output folder: results.csv/.md/.json, runs.csv, curves.png, summary.png, runs/
                   quiet:store_true=False, # no per-epoch lines
                  ):
-    "Run the chapter's registered experiments and write a comparison table and learning curves."
+    "Run the chapter's registered experiments over seeds and write the comparison with the published figures."
     import training_deep_nets.chapters  # noqa: F401 (importing it registers every chapter's experiments)
-    from training_deep_nets.experiments import list_experiments, get_experiment, run, results_table
+    from training_deep_nets.experiments import list_experiments, get_experiment
+    check_choice("--family", family, FAMILIES)
+    seeds = check_int("--seeds", seeds, 1)
     if epochs is not None: check_int("--epochs", epochs, 1)
-    exps = [get_experiment(n) for n in names] if names else list_experiments()   # unknown names fail here, first
-    out = check_out_folder(out)   # before any work
+    check_int("--valid_size", valid_size, 1)
+    exps = [get_experiment(n) for n in names] if names else list_experiments(family=None if family == "all" else family)
+    out = check_out_folder(out)          # before any work
+    check_resumable(out, resume)         # a folder holding an earlier run's records needs --resume
     print(format_device_report())
-    split = load_cli_data(data, valid_size=valid_size)
-    print(f"data: {split!r}")
-    budget = epochs or (2 if quick else None)
-    results = [run(e, split, epochs=min(budget, e.epochs) if quick and not epochs else budget, quiet=quiet) for e in exps]
-    paths = write_results(results, out)
-    print(results_table(results))
-    print(f"wrote {', '.join(str(p) for p in paths.values())}")
-    return results
+    splits = family_data({e.family for e in exps}, data, fashion_data, valid_size)
+    for name, split in splits.items(): print(f"data ({name}): {split!r}")
+    return reproduce(exps, splits, out, seeds=seeds, resume=resume, epochs=epochs, quick=quick, quiet=quiet)
 
 # %% ../nbs/03_cli.ipynb #8ba64146
 def _parse_clip(clip:str):
@@ -204,7 +517,12 @@ def tdn_train(experiment:str="baseline", # registered experiment to start from
                            batch_norm=batch_norm, epochs=epochs, batch_size=batch_size, seed=seed).items():
         if value is not None: changes[key] = value
     if clip is not None: changes["clip"] = _parse_clip(clip)
+    if lr is not None: check_number("--lr", lr, 0, low_inclusive=False)
     base = get_experiment(experiment)
+    if base.model is not None and (dropout is not None or batch_norm is not None):   # its own model function builds the network
+        flag = "--dropout" if dropout is not None else "--batch_norm"
+        raise ValueError(f"{flag}: experiment {experiment!r} builds its own network, which this flag cannot change; "
+                         "start from an experiment built by build_mlp (e.g. --experiment baseline)")
     if dropout is not None: changes["mlp"] = {**base.mlp, "dropout": check_number("--dropout", dropout, 0, 1, high_inclusive=False)}
     if momentum is not None: changes["optimizer_kwargs"] = {**base.optimizer_kwargs, "momentum": check_number("--momentum", momentum, 0, 1)}
     if out is not None: out = check_out_folder(out)   # before any work
@@ -212,7 +530,13 @@ def tdn_train(experiment:str="baseline", # registered experiment to start from
     if changes: exp = exp.replace(name=f"{exp.name}-custom", description="from tdn_train flags")
     # build once on tiny input to fail on unknown names before loading data
     from training_deep_nets.experiments import build_model, build_optimizer
-    build_model(exp.replace(hidden=(1,) * len(exp.hidden)), 2, 2); build_optimizer(exp)
+    from training_deep_nets.engine import grad_transform
+    build_model(exp.replace(hidden=(1,) * len(exp.hidden)), 2, 2)
+    try: build_optimizer(exp)
+    except (ValueError, TypeError) as err:
+        raise type(err)(f"--optimizer {exp.optimizer!r} with these settings: {' '.join(str(err).split())}") from None
+    try: grad_transform(exp.clip)
+    except (ValueError, TypeError) as err: raise ValueError(f"--clip: {err}") from None
     print(format_device_report())
     split = load_cli_data(data, valid_size=valid_size)
     print(f"data: {split!r}")

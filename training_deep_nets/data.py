@@ -13,10 +13,11 @@ import numpy as np
 from .core import check_int, check_number, check_bool, check_xy, aligned_empty
 
 # %% auto #0
-__all__ = ['IDX_IMAGES_MAGIC', 'IDX_LABELS_MAGIC', 'IDX_NAMES', 'NPZ_KEYS', 'DIGITS_SIZES', 'FASHION_CLASSES',
-           'DEBIAN_FASHION_DIR', 'Split', 'synthetic_split', 'read_idx', 'test_only_indices', 'digits_split',
-           'load_mnist', 'find_local_mnist', 'holds_only_test_images', 'load_book_mnist', 'load_real_digits',
-           'find_local_fashion_mnist', 'load_fashion_mnist', 'shuffle_batch', 'make_tf_dataset', 'standardize']
+__all__ = ['IDX_IMAGES_MAGIC', 'IDX_LABELS_MAGIC', 'IDX_NAMES', 'NPZ_KEYS', 'DIGITS_SIZES', 'DATA_DIR_VARIABLE',
+           'FASHION_CLASSES', 'DEBIAN_FASHION_DIR', 'Split', 'synthetic_split', 'read_idx', 'test_only_indices',
+           'digits_split', 'load_mnist', 'find_local_mnist', 'holds_only_test_images', 'load_book_mnist',
+           'load_real_digits', 'find_local_fashion_mnist', 'load_fashion_mnist', 'shuffle_batch', 'make_tf_dataset',
+           'standardize']
 
 # %% ../nbs/01_data.ipynb #5ce95c3c
 def _as_features(X, name:str) -> np.ndarray:
@@ -376,14 +377,20 @@ def find_local_mnist(start:str|Path|None=None, # folder to start from; the curre
     "The folder `shared/data/mnist` found walking up from `start` (or `$TDN_MNIST_DIR` if set), else None."
     return _find_data_folder("TDN_MNIST_DIR", "mnist", start)
 
+DATA_DIR_VARIABLE = "TDN_DATA_DIR"  # one setting for every dataset: a folder holding mnist/ and fashion-mnist/
+
 def _find_data_folder(env_var:str, name:str, start=None, system_dir:Path|None=None) -> Path|None:
-    "`$env_var`, else `system_dir`, else `shared/data/<name>` (or `../shared/data/<name>`) walking up from `start`; None if none."
+    "`$env_var`, else `$TDN_DATA_DIR/<name>`, else `system_dir`, else `shared/data/<name>` (or `../shared/data/<name>`) walking up from `start`; None if none."
     if start is not None: _check_path("start", start)
     env = os.environ.get(env_var)
     if env:
         folder = Path(env).expanduser()
         if not folder.is_dir(): raise FileNotFoundError(f"{env_var}={env!r} is not a folder")
         return folder.resolve()
+    data_dir = os.environ.get(DATA_DIR_VARIABLE)
+    if data_dir:
+        if not Path(data_dir).expanduser().is_dir(): raise FileNotFoundError(f"{DATA_DIR_VARIABLE}={data_dir!r} is not a folder")
+        if (Path(data_dir).expanduser()/name).is_dir(): return (Path(data_dir).expanduser()/name).resolve()
     if system_dir is not None and system_dir.is_dir(): return system_dir
     here = Path(start if start is not None else Path.cwd()).resolve()
     for p in (here, *here.parents):

@@ -63,6 +63,8 @@ def make(kind:str, # one of "initializer", "layer", "optimizer", "schedule", "re
     if isinstance(value, dict):
         if "class_name" not in value or set(value) - {"class_name", "config", "module", "registered_name"}:
             raise ValueError(f"a {kind} spec must look like {{'class_name': ..., 'config': {{...}}}}, got {value!r}")
+        if not isinstance(value.get("config", {}), dict):
+            raise TypeError(f"a {kind} spec's 'config' must be a dict, got {value['config']!r}")
         cls = _resolve_class(value["class_name"], kind)
         return cls.from_config({**value.get("config", {}), **overrides})
     if isinstance(value, str):
@@ -117,6 +119,8 @@ def build_mlp(n_inputs:int=784, # number of input features
     "The chapter's MLP: Dense layers `hidden1..N` and `outputs` (logits)."
     n_inputs, n_outputs = check_int("n_inputs", n_inputs, 1), check_int("n_outputs", n_outputs, 2)
     if seed is not None: seed = check_int("seed", seed, 0)
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"`hidden` must be a sequence of layer sizes, got {hidden!r}")
     hidden = tuple(hidden)
     for size in hidden: check_int("hidden", size, 1)
     check_choice("batch_norm", batch_norm, (None, "before", "after"))
@@ -207,7 +211,7 @@ class Experiment:
     description: str = "" # one line for tables and `tdn_list`
 
     def __post_init__(self):
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", str(self.name)):
+        if not isinstance(self.name, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.name):
             raise ValueError(f"`name` must be lowercase words joined by dashes, got {self.name!r}")
         if isinstance(self.hidden, (str, bytes)) or not hasattr(self.hidden, "__iter__"):
             raise TypeError(f"`hidden` must be a sequence of layer sizes, got {self.hidden!r}")
@@ -241,9 +245,14 @@ class Experiment:
         for key in ("callbacks", "adapt"):
             value = getattr(self, key)
             if callable(value) or isinstance(value, str): value = (value,)
+            if not isinstance(value, (list, tuple)):
+                raise TypeError(f"`{key}` must be a function, a 'module:function' name or a tuple of them, got {value!r}")
             object.__setattr__(self, key, tuple(value))
             for fn in getattr(self, key):
                 if not (callable(fn) or isinstance(fn, str)): raise TypeError(f"`{key}` must hold functions or 'module:function' names, got {fn!r}")
+        if self.model is not None and (self.mlp or self.batch_norm is not None):  # `build_mlp` is not called: they would be ignored
+            raise ValueError(f"experiment {self.name!r} builds its network with `model`: `mlp` and `batch_norm` would be ignored, "
+                             f"got mlp={self.mlp!r}, batch_norm={self.batch_norm!r} (give them to the model function through `options`)")
         for key in ("model", "trainer", "task"):
             value = getattr(self, key)
             if value is not None and not (callable(value) or isinstance(value, str)):
@@ -341,7 +350,10 @@ def run(experiment, # an Experiment or the name of a registered one
     if not isinstance(e, Experiment): raise TypeError(f"`experiment` must be an Experiment or a name, got {experiment!r}")
     if epochs is not None: check_int("epochs", epochs, 1)
     quiet, evaluate_test = check_bool("quiet", quiet), check_bool("evaluate_test", evaluate_test)
-    if not hasattr(data, "X_train"): raise TypeError(f"`data` must be a split with X_train, y_train, X_valid, y_valid, got {type(data).__name__}")
+    if not all(hasattr(data, part) for part in ("X_train", "y_train", "X_valid", "y_valid")):
+        raise TypeError(f"`data` must be a split with X_train, y_train, X_valid, y_valid, got {type(data).__name__}")
+    if strategy is not None and not isinstance(strategy, tf.distribute.Strategy):
+        raise TypeError(f"`strategy` must be None or a tf.distribute.Strategy, got {strategy!r}")
     if e.task is not None: data = _resolve(e.task, "task")(e, data)
     n_train = len(data.X_train)
     if e.batch_size > n_train:
@@ -381,9 +393,19 @@ def published_comparable(experiment:Experiment, # an experiment with a published
     return same_sizes and source.split(",")[0] == name and "[subset" not in source
 
 # %% ../nbs/02a_experiments.ipynb #eedd9c1b
+def _check_results(results) -> list:
+    "`results` as a list, or a TypeError naming it unless it holds TrainResults."
+    if isinstance(results, (TrainResult, str, bytes)) or not hasattr(results, "__iter__"):
+        raise TypeError(f"`results` must be a list of TrainResults, got {type(results).__name__}")
+    results = list(results)
+    for r in results:
+        if not isinstance(r, TrainResult): raise TypeError(f"`results` must hold TrainResults, got {r!r}")
+    return results
+
 def results_table(results:list, # TrainResults
                  ) -> str:
     "A markdown table: experiment, epochs, final and best valid accuracy, the book's figure, test accuracy, time, divergence."
+    results = _check_results(results)
     fmt = lambda v: "—" if v is None else f"{v:.4f}"
     lines = ["| experiment | epochs | batch | final valid acc | best valid acc | book | test acc | s/epoch | total s |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -408,6 +430,7 @@ def _finite(value):
 def results_json(results:list, # TrainResults
                 ) -> str:
     "The results as strict JSON: each summary with its history and divergence; missing values are null."
+    results = _check_results(results)
     rows = [dict(r.summary(), diverged_at=r.diverged, history=r.history) for r in results]
     return json.dumps(_finite(rows), indent=1, allow_nan=False)
 
@@ -416,6 +439,7 @@ def plot_learning_curves(results:list, # TrainResults
                          title:str="Learning curves", # figure title
                         ):
     "Validation accuracy and training loss per epoch of several runs; returns the matplotlib figure."
+    results = _check_results(results)
     import matplotlib.pyplot as plt
     fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.5))
     for r in results:

@@ -379,6 +379,8 @@ def trajectory(optimizer:keras.optimizers.Optimizer, # a fresh optimizer
               ):
     "The path, shape (steps + 1, 2), of `optimizer` minimizing `loss_fn` from `start`, in one compiled loop."
     steps = check_int("steps", steps, minimum=1)
+    if not isinstance(optimizer, keras.optimizers.Optimizer): raise TypeError(f"`optimizer` must be a Keras optimizer, got {optimizer!r}")
+    if not callable(loss_fn): raise TypeError(f"`loss_fn` must be a function of the point, got {loss_fn!r}")
     point = keras.Variable(np.asarray(start, dtype="float32"), name="point")
     if tuple(point.shape) != (2,): raise ValueError(f"`start` must be a point (x, y), got {start!r}")
     optimizer.build([point])

@@ -90,6 +90,8 @@ class PiecewiseConstantDecay(keras.optimizers.schedules.LearningRateSchedule):
                  values:list, # learning rates, one more than `boundaries`
                  name:str="PiecewiseConstant", # name scope of the ops
                 ):
+        for arg, value in (("boundaries", boundaries), ("values", values)):
+            if not isinstance(value, (list, tuple)): raise TypeError(f"`{arg}` must be a list of numbers, got {value!r}")
         boundaries, values = list(boundaries), list(values)
         for i, b in enumerate(boundaries): check_number(f"boundaries[{i}]", b, low=0)
         for i, v in enumerate(values): check_number(f"values[{i}]", v, low=0, low_inclusive=False)  # learning rates > 0
