@@ -331,17 +331,26 @@ class TrainingDiagnostics(keras.callbacks.Callback):
         if self.model.built and self._probe is None: self._setup()
         if not self.steps and self.model.built: self._sample(self._iterations(), None, 0)
 
+    @property
+    def batch_hook_every(self) -> int:
+        "The engine may run this many steps between two calls of the batch hooks (see `engine.train`)."
+        return self.every_n_steps
+
     def on_train_batch_begin(self, batch, logs=None):
-        if (self._calls + 1) % self.every_n_steps == 0 and self.model.built:   # (fit builds an unbuilt model in its first step)
+        # the steps this call will run: the engine says so in `logs`; fit runs `steps_per_execution`
+        k = int((logs or {}).get("steps") or getattr(self.model, "steps_per_execution", 1) or 1)
+        before, n = self._iterations(), self.every_n_steps
+        if (before + k) // n > before // n and self.model.built:   # a multiple of n falls in this call (fit builds an unbuilt model in its first step)
             if self._probe is None: self._setup()
-            self._before = [tf.identity(k.value) for k in self._kernels]   # a snapshot: the update ratio of this one step
-            self._iter_before = self._iterations()
+            self._before = [tf.identity(k.value) for k in self._kernels]   # a snapshot: the update ratio of this call's steps
+            self._iter_before = before
 
     def on_train_batch_end(self, batch, logs=None):
         self._calls += 1
         if self._before is not None:
             after = self._iterations()
-            self._sample(after, self._before, max(after - self._iter_before, 1))
+            if after // self.every_n_steps > self._iter_before // self.every_n_steps:
+                self._sample(after, self._before, max(after - self._iter_before, 1))
             self._before = None
 
     def history(self) -> dict:

@@ -268,6 +268,9 @@ def _check_train_args(model, data, optimizer, epochs, batch_size, clip, callback
         raise TypeError(f"`callbacks` must be a list of keras.callbacks.Callback objects, got {callbacks!r}")
     for cb in callbacks:
         if not isinstance(cb, keras.callbacks.Callback): raise TypeError(f"`callbacks` must hold keras.callbacks.Callback objects, got {cb!r}")
+        every = getattr(cb, "batch_hook_every", None)
+        if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
+            raise ValueError(f"callback {type(cb).__name__}: `batch_hook_every` must be None or an integer >= 1, got {every!r}")
     distributed = strategy is not None and not isinstance(strategy, type(tf.distribute.get_strategy()))
     if distributed:
         if not all(strategy.extended.variable_created_in_scope(v.value if hasattr(v, "value") else v) for v in model.weights[:1]):
@@ -293,11 +296,15 @@ class _Loop:
             # and the trained model evaluates, saves (with its optimizer state) and reloads as usual
             model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
         self.n_batches = len(self.X_train) // a["batch_size"]
-        self.batch_hooks = any(_overrides(cb, *_BATCH_HOOKS) for cb in a["callbacks"])
+        hooked = [cb for cb in a["callbacks"] if _overrides(cb, *_BATCH_HOOKS)]
+        self.batch_hooks = bool(hooked)
+        intervals = [getattr(cb, "batch_hook_every", None) for cb in hooked]
+        hook_every = min(intervals) if hooked and None not in intervals else 1   # steps per call when every hook allows it
         progress = a["progress"]
         if progress is None: progress = not a["quiet"] and sys.stdout.isatty() and self.n_batches >= 500
         self.progress = progress
-        self.chunk = 1 if self.batch_hooks else (max(1, self.n_batches // 20) if progress else self.n_batches)
+        self.hook_every = hook_every if self.batch_hooks else None
+        self.chunk = (1 if hook_every == 1 else self.n_batches) if self.batch_hooks else (max(1, self.n_batches // 20) if progress else self.n_batches)
         self.use_xla = a["use_xla"]
         if self.strategy: self.run_epoch = _make_distributed_epoch(model, optimizer, self.variables, a["transform"], self.strategy, a["batch_size"])
         else: self.run_steps = _make_local_steps(model, optimizer, self.variables, a["transform"], self.use_xla)
@@ -332,14 +339,22 @@ class _Loop:
         order = tf.constant(order)
         bar = keras.utils.Progbar(self.n_batches, verbose=1) if self.progress else None
         loss_sum = correct = 0.0; done = 0
-        for start in range(0, self.n_batches, self.chunk):
-            stop = min(start + self.chunk, self.n_batches)
-            if self.batch_hooks: self.callbacks.on_train_batch_begin(start)
+        bounds = list(range(0, self.n_batches, self.chunk)) + [self.n_batches]
+        hooked = set(bounds) if self.batch_hooks else set()   # the calls whose hooks run, by their first step
+        if self.batch_hooks and self.hook_every > 1:
+            # hooks every `hook_every` steps: each step after which the step count is a multiple of it is a call of
+            # its own, with the hooks; the steps in between run in one call each, without them
+            every = self.hook_every
+            hooked = set(range((-int(self.optimizer.iterations) - 1) % every, self.n_batches, every))
+            bounds = sorted({0, self.n_batches, *hooked, *(i + 1 for i in hooked)})
+        for start, stop in zip(bounds, bounds[1:]):
+            with_hooks = start in hooked
+            if with_hooks: self.callbacks.on_train_batch_begin(start, {"steps": stop - start})
             l, c, d, bad = self._steps(order, start, stop)
             loss_sum += float(l); correct += float(c); done += int(d)
-            if self.batch_hooks:  # one step per call: this batch's own loss and accuracy
+            if with_hooks:  # one step per call: this batch's own loss and accuracy
                 self.callbacks.on_train_batch_end(start, {"loss": float(l), "accuracy": float(c) / self.a["batch_size"],
-                                                          "learning_rate": _current_lr(self.optimizer)})
+                                                          "learning_rate": _current_lr(self.optimizer), "steps": int(d)})
             if bar is not None: bar.update(stop)
             if int(bad) >= 0: return loss_sum, correct, done, int(bad)
             if self.model.stop_training: break
