@@ -175,12 +175,19 @@ def verdict(mean:float|None, # our mean final validation accuracy over the seeds
     return "miss"
 
 # %% ../nbs/03_cli.ipynb #0cd111b2
-def _run_key(experiment, epochs:int, fingerprint:str) -> str:
-    "The digest a run record is filed under: the experiment's whole configuration (seed included), its epochs, the data."
-    import hashlib
-    config = experiment.to_config(); config.pop("description", None)
-    text = json.dumps(dict(experiment=config, epochs=epochs, data=fingerprint), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+def _run_key(experiment, epochs:int, fingerprint:str, run_kwargs:dict|None=None) -> str:
+    "The digest a run record is filed under: the experiment's whole configuration (seed included) and its source's, its epochs, the data, the extra run arguments, the versions."
+    import hashlib, keras, tensorflow as tf
+    import training_deep_nets
+    from training_deep_nets.experiments import EXPERIMENTS
+    def config_of(e):
+        config = e.to_config(); config.pop("description", None); return config
+    source = experiment.options.get("source")   # a transfer experiment's source model is part of what it ran
+    key = dict(experiment=config_of(experiment), epochs=epochs, data=fingerprint,
+               source=config_of(EXPERIMENTS[source]) if isinstance(source, str) and source in EXPERIMENTS else None,
+               run_kwargs=json.loads(json.dumps(run_kwargs or {}, sort_keys=True, default=lambda o: type(o).__name__)),
+               versions=[training_deep_nets.__version__, tf.__version__, keras.__version__])
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:20]
 
 def _record(result, experiment, seed:int, key:str) -> dict:
     "A finished run as JSON data (the trained model is not kept)."
@@ -215,43 +222,48 @@ def check_resumable(out:Path, # a results folder (checked by `check_out_folder`)
     "The finished runs recorded in `out` ({key: record}); a folder that holds some is refused unless `resume`."
     records = _read_records(Path(out)/RUNS_FOLDER)
     if records and not resume:
-        raise FileExistsError(f"--out {out} holds {len(records)} finished runs of an earlier reproduction: pass --resume to "
-                              f"continue it, or remove {Path(out)/RUNS_FOLDER} (or choose another --out) to start afresh")
+        names = sorted({r.get("experiment", "?") for r in records.values()})
+        raise FileExistsError(f"--out {out} holds {len(records)} finished runs of an earlier reproduction ({', '.join(names[:3])}"
+                              f"{', ...' if len(names) > 3 else ''}): pass --resume to continue it (runs of other settings are "
+                              f"run again, and kept beside them), or remove {Path(out)/RUNS_FOLDER} (or choose another --out) to start afresh")
     return records
 
 def _mean_std(values:list) -> tuple:
+    "(mean, standard deviation) of the finite values; the std is the population one (ddof=0), None for fewer than two."
     import numpy as np
     finite = [v for v in values if v is not None and np.isfinite(v)]
     if not finite: return None, None
-    return float(np.mean(finite)), float(np.std(finite))
+    return float(np.mean(finite)), (float(np.std(finite)) if len(finite) > 1 else None)
 
-def summarize(plan:list, # (experiment, seed, reason) triples: `reason` is '' when the published figure is comparable
+def summarize(plan:list, # (experiment, seed, reason, epochs) of each run: `reason` is '' when the published figure is comparable
               records:dict, # {key: record} of the finished runs
               keys:list, # the key of each planned run, in the same order
              ) -> list:
     "One row per experiment: seeds, mean ± std of the final and best validation accuracy, published figure, delta, verdict."
     from training_deep_nets.experiments import published_data
     rows, order = {}, []
-    for (e, seed, reason), key in zip(plan, keys):
+    for (e, seed, reason, budget), key in zip(plan, keys):
         if e.name not in rows:
             order.append(e.name)
-            rows[e.name] = dict(experiment=e, reason=reason, runs=[])
+            rows[e.name] = dict(experiment=e, reason=reason, budget=budget, runs=[])
         rows[e.name]["runs"].append(records[key])
     table = []
     for name in order:
         e, runs, reason = rows[name]["experiment"], rows[name]["runs"], rows[name]["reason"]
-        finals = [None if r["diverged"] else (r["history"]["valid_acc"] or [None])[-1] for r in runs]
-        bests = [max([a for a in r["history"]["valid_acc"] if a is not None] or [None]) if not r["diverged"] else None for r in runs]
+        kept = [r for r in runs if not r["diverged"]]   # a diverged run has no accuracy to average; the verdict says it
+        finals = [(r["history"]["valid_acc"] or [None])[-1] for r in kept]
+        bests = [max([a for a in r["history"]["valid_acc"] if a is not None] or [None]) for r in kept]
         (final_mean, final_std), (best_mean, best_std) = _mean_std(finals), _mean_std(bests)
-        test_mean, _ = _mean_std([r["test_acc"] for r in runs])
+        test_mean, _ = _mean_std([r["test_acc"] for r in kept])
+        n_diverged = len(runs) - len(kept)
         comparable = e.book_acc is not None and not reason and final_mean is not None
-        table.append(dict(chapter=e.chapter, experiment=name, family=e.family, seeds=len(runs), epochs=runs[0]["epochs"],
-                          final_mean=final_mean, final_std=final_std if len(runs) > 1 else None,
-                          best_mean=best_mean, best_std=best_std if len(runs) > 1 else None, test_mean=test_mean,
+        row_verdict = verdict(final_mean, final_std or 0.0, e.book_acc, reason)
+        if n_diverged and e.book_acc is not None and not reason: row_verdict = f"miss ({n_diverged} of {len(runs)} diverged)"
+        table.append(dict(chapter=e.chapter, experiment=name, family=e.family, seeds=len(runs), epochs=rows[name]["budget"],
+                          final_mean=final_mean, final_std=final_std, best_mean=best_mean, best_std=best_std, test_mean=test_mean,
                           published=e.book_acc, published_on=published_data(e),
                           delta=final_mean - e.book_acc if comparable else None,
-                          verdict=verdict(final_mean, final_std or 0.0, e.book_acc, reason),
-                          diverged=sum(bool(r["diverged"]) for r in runs),
+                          verdict=row_verdict, diverged=n_diverged,
                           seconds=round(float(sorted(r["total_seconds"] for r in runs)[len(runs) // 2]), 2),
                           data=runs[0]["data_source"]))
     return table
@@ -384,20 +396,21 @@ def reproduce(experiments:list, # Experiment objects (each is run on the data of
         if not reason and budget != e.epochs: reason = f"{budget} of its {e.epochs} epochs"
         for k in range(seeds):
             run_e = e.replace(seed=e.seed + k)
-            plan.append((run_e, e.seed + k, reason)); keys.append(_run_key(run_e, budget, fingerprints[e.family]))
+            plan.append((run_e, e.seed + k, reason, budget)); keys.append(_run_key(run_e, budget, fingerprints[e.family], run_kwargs))
     runs_dir.mkdir(parents=True, exist_ok=True)
     (out/MANIFEST).unlink(missing_ok=True)   # the folder's old set no longer matches runs/: marked incomplete until the new one is written
     reused = sum(key in records for key in keys)
-    if resume: print(f"resuming: {reused} of {len(plan)} runs already recorded in {runs_dir}")
-    costs = [_cost(e, len(data[e.family].X_train), epochs or (min(2, e.epochs) if quick else e.epochs)) for e, _, _ in plan]
+    if resume: print(f"resuming: {reused} of {len(plan)} runs already recorded in {runs_dir}"
+                     + (f" ({len(records)} records there are of other settings, data or versions: kept, not used)" if len(records) > reused else ""))
+    costs = [_cost(e, len(data[e.family].X_train), budget) for e, _, _, budget in plan]
     done_cost = done_seconds = 0.0
-    for i, ((e, seed, _), key, cost) in enumerate(zip(plan, keys, costs), start=1):
+    for i, ((e, seed, _, budget), key, cost) in enumerate(zip(plan, keys, costs), start=1):
         if key in records: continue
-        budget = epochs or (min(2, e.epochs) if quick else e.epochs)
         started = time.perf_counter()
         result = run(e, data[e.family], epochs=budget, quiet=quiet, **run_kwargs)
         record = _record(result, e, seed, key)
-        atomic_write_text(runs_dir/f"{e.name}-seed{seed}.json", json.dumps(record, indent=1, allow_nan=False))
+        # one file per key: records of other settings (a --quick run, other data) never replace these
+        atomic_write_text(runs_dir/f"{e.name}-seed{seed}-{key[:8]}.json", json.dumps(record, indent=1, allow_nan=False))
         records[key] = record
         done_seconds += time.perf_counter() - started; done_cost += cost
         left = sum(c for c, k in zip(costs, keys) if k not in records)
@@ -406,7 +419,7 @@ def reproduce(experiments:list, # Experiment objects (each is run on the data of
         print(f"[{i}/{len(plan)}] {e.name} seed {seed}: {state} in {_minutes(result.total_seconds)}; "
               f"about {_minutes(left * done_seconds / done_cost)} left", flush=True)
     summary = summarize(plan, records, keys)
-    results = [_result(records[k], e.book_acc) for (e, _, _), k in zip(plan, keys)]
+    results = [_result(records[k], e.book_acc) for (e, _, _, _), k in zip(plan, keys)]
     run_rows = [dict(experiment=records[k]["experiment"], seed=records[k]["seed"], **{c: v for c, v in r.summary().items() if c != "experiment"})
                 for k, r in zip(keys, results)]
     summary_rows = [{k: v for k, v in r.items()} for r in summary]
@@ -442,11 +455,11 @@ def family_data(families:set, # the families whose data is needed: "book" and/or
                ) -> dict:
     "{family: split}: the data each family of experiments is reproduced on."
     from training_deep_nets.data import load_book_mnist, load_fashion_mnist
+    if "h3" in families and fashion_data is not None and not Path(fashion_data).expanduser().exists():   # before any data is read
+        raise FileNotFoundError(f"--fashion_data: no such file or folder: {Path(fashion_data).expanduser()}")
     splits = {}
     if "book" in families: splits["book"] = load_cli_data(data, quiet=quiet, valid_size=valid_size) if data is not None else load_book_mnist(quiet=quiet)
     if "h3" in families:
-        if fashion_data is not None and not Path(fashion_data).expanduser().exists():
-            raise FileNotFoundError(f"--fashion_data: no such file or folder: {Path(fashion_data).expanduser()}")
         splits["h3"] = load_fashion_mnist(fashion_data, valid_size=check_int("--valid_size", valid_size, 1), quiet=quiet)
     return splits
 
@@ -470,7 +483,12 @@ def tdn_reproduce(names:Param("experiments to run (default: those of --family)",
     seeds = check_int("--seeds", seeds, 1)
     if epochs is not None: check_int("--epochs", epochs, 1)
     check_int("--valid_size", valid_size, 1)
-    exps = [get_experiment(n) for n in names] if names else list_experiments(family=None if family == "all" else family)
+    if names and family != "all": raise ValueError(f"give experiment names or --family {family}, not both")
+    exps = [get_experiment(n) for n in dict.fromkeys(names)] if names else list_experiments(family=None if family == "all" else family)
+    run_families = {e.family for e in exps}
+    for flag, value, fam in (("--data", data, "book"), ("--fashion_data", fashion_data, "h3")):
+        if value is not None and fam not in run_families:
+            raise ValueError(f"{flag} is the data of the {fam!r} family, but none of its experiments is run here")
     out = check_out_folder(out)          # before any work
     check_resumable(out, resume)         # a folder holding an earlier run's records needs --resume
     print(format_device_report())

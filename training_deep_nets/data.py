@@ -374,7 +374,7 @@ def _read_local(path:Path, need:tuple, test_only_split:bool=False) -> tuple:
 # %% ../nbs/01_data.ipynb #3df7d547
 def find_local_mnist(start:str|Path|None=None, # folder to start from; the current directory when None
                     ) -> Path|None:
-    "The folder `shared/data/mnist` found walking up from `start` (or `$TDN_MNIST_DIR` if set), else None."
+    "`$TDN_MNIST_DIR`, else `$TDN_DATA_DIR/mnist` (when TDN_DATA_DIR is set, nowhere else), else `shared/data/mnist` walking up from `start`; None if none."
     return _find_data_folder("TDN_MNIST_DIR", "mnist", start)
 
 DATA_DIR_VARIABLE = "TDN_DATA_DIR"  # one setting for every dataset: a folder holding mnist/ and fashion-mnist/
@@ -388,9 +388,10 @@ def _find_data_folder(env_var:str, name:str, start=None, system_dir:Path|None=No
         if not folder.is_dir(): raise FileNotFoundError(f"{env_var}={env!r} is not a folder")
         return folder.resolve()
     data_dir = os.environ.get(DATA_DIR_VARIABLE)
-    if data_dir:
+    if data_dir:   # the one setting decides: its <name> subfolder, or nothing local (no search elsewhere)
         if not Path(data_dir).expanduser().is_dir(): raise FileNotFoundError(f"{DATA_DIR_VARIABLE}={data_dir!r} is not a folder")
-        if (Path(data_dir).expanduser()/name).is_dir(): return (Path(data_dir).expanduser()/name).resolve()
+        folder = Path(data_dir).expanduser()/name
+        return folder.resolve() if folder.is_dir() else None
     if system_dir is not None and system_dir.is_dir(): return system_dir
     here = Path(start if start is not None else Path.cwd()).resolve()
     for p in (here, *here.parents):
@@ -432,7 +433,7 @@ DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")  # `apt install d
 
 def find_local_fashion_mnist(start:str|Path|None=None, # folder to start from; the current directory when None
                             ) -> Path|None:
-    "`$TDN_FASHION_MNIST_DIR`, else Debian's folder, else `shared/data/fashion-mnist` walking up from `start`; None if none."
+    "`$TDN_FASHION_MNIST_DIR`, else `$TDN_DATA_DIR/fashion-mnist` (when TDN_DATA_DIR is set, nowhere else), else Debian's folder, else `shared/data/fashion-mnist` walking up from `start`; None if none."
     return _find_data_folder("TDN_FASHION_MNIST_DIR", "fashion-mnist", start, DEBIAN_FASHION_DIR)
 
 def load_fashion_mnist(path:str|Path|None=None, # None: a local folder if one is found (see above), else Keras's download; or a folder of the 4 IDX(.gz) files, or an .npz
