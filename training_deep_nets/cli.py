@@ -294,11 +294,15 @@ def plot_reproduction(summary:list, # rows of `summarize`
     "One small panel per chapter: each experiment's mean validation curve over the seeds (band: min to max), ★ its published figure."
     import numpy as np, matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
-    chapters = list(dict.fromkeys(r["chapter"] for r in summary))
-    ncols = min(2, len(chapters)); nrows = -(-len(chapters) // ncols)
+    # one panel per chapter, and per family when both are shown (their data differ)
+    both = len({r["family"] for r in summary}) > 1
+    panels = list(dict.fromkeys((r["chapter"], r["family"] if both else None) for r in summary))
+    editions = {"book": "1st edition, MNIST", "h3": "3rd edition, Fashion-MNIST"}
+    ncols = min(2, len(panels)); nrows = -(-len(panels) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, 4.4 * nrows), squeeze=False)
-    for ax, chapter in zip(axes.flat, chapters):
-        for i, row in enumerate(r for r in summary if r["chapter"] == chapter):
+    for ax, (chapter, family) in zip(axes.flat, panels):
+        rows = [r for r in summary if r["chapter"] == chapter and (family is None or r["family"] == family)]
+        for i, row in enumerate(rows):
             curves = [r.history["valid_acc"] for r in results if r.name == row["experiment"]]
             n = max(len(c) for c in curves)
             acc = np.array([list(c) + [np.nan] * (n - len(c)) for c in curves], dtype=float)
@@ -310,15 +314,16 @@ def plot_reproduction(summary:list, # rows of `summarize`
                 ax.fill_between(x, np.nanmin(acc, axis=0), np.nanmax(acc, axis=0), color=line.get_color(), alpha=0.15, lw=0)
             if row["delta"] is not None:
                 ax.plot([row["epochs"]], [row["published"]], marker="*", ms=12, color=line.get_color(), mec="black", mew=0.6, ls="none")
-        n_epochs = max(r["epochs"] for r in summary if r["chapter"] == chapter)
+        n_epochs = max(r["epochs"] for r in rows)
         ax.set_xlim(0.5, n_epochs + 0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set(title=chapter, xlabel="epoch", ylabel="validation accuracy")
+        name = chapter or "experiments"   # an experiment not registered by a chapter has none
+        ax.set(title=name if family is None else f"{name} ({editions[family]})", xlabel="epoch", ylabel="validation accuracy")
         ax.grid(True, alpha=0.3)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
-    for ax in list(axes.flat)[len(chapters):]: ax.set_visible(False)
+    for ax in list(axes.flat)[len(panels):]: ax.set_visible(False)
     fig.suptitle(f"{title}\nline: mean over the seeds; band: lowest to highest seed; ★: published figure (same data and budget)", fontsize=11)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.75 / (4.4 * nrows)))   # room for the two-line title
     if path is not None:
         with atomic_path(path) as tmp: fig.savefig(tmp, dpi=80, format="png")
     return fig
