@@ -180,11 +180,14 @@ def _run_key(experiment, epochs:int, fingerprint:str, run_kwargs:dict|None=None)
     import hashlib, keras, tensorflow as tf
     import training_deep_nets
     from training_deep_nets.experiments import EXPERIMENTS
-    def config_of(e):
-        config = e.to_config(); config.pop("description", None); return config
+    from training_deep_nets.clipping import experiment_digest   # the digest a saved model's note carries, too
+    def digest(e):
+        d = experiment_digest(e)
+        if d is None: raise ValueError(f"experiment {e.name!r} cannot be recorded: give its functions as importable 'module:function' names")
+        return d
     source = experiment.options.get("source")   # a transfer experiment's source model is part of what it ran
-    key = dict(experiment=config_of(experiment), epochs=epochs, data=fingerprint,
-               source=config_of(EXPERIMENTS[source]) if isinstance(source, str) and source in EXPERIMENTS else None,
+    key = dict(experiment=digest(experiment), epochs=epochs, data=fingerprint,
+               source=digest(EXPERIMENTS[source]) if isinstance(source, str) and source in EXPERIMENTS else None,
                run_kwargs=json.loads(json.dumps(run_kwargs or {}, sort_keys=True, default=lambda o: type(o).__name__)),
                versions=[training_deep_nets.__version__, tf.__version__, keras.__version__])
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:20]
