@@ -232,11 +232,9 @@ def check_resumable(out:Path, # a results folder (checked by `check_out_folder`)
     return records
 
 def _mean_std(values:list) -> tuple:
-    "(mean, standard deviation) of the finite values; the std is the population one (ddof=0), None for fewer than two."
-    import numpy as np
-    finite = [v for v in values if v is not None and np.isfinite(v)]
-    if not finite: return None, None
-    return float(np.mean(finite)), (float(np.std(finite)) if len(finite) > 1 else None)
+    "`experiments.mean_std` with the population std (ddof=0), as the verdicts state; (None, None) for no runs (all diverged)."
+    from training_deep_nets.experiments import mean_std
+    return mean_std(values, ddof=0) if values else (None, None)
 
 def summarize(plan:list, # (experiment, seed, reason, epochs) of each run: `reason` is '' when the published figure is comparable
               records:dict, # {key: record} of the finished runs

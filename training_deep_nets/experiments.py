@@ -20,7 +20,7 @@ from .engine import TrainResult, train
 # %% auto #0
 __all__ = ['PUBLISHED_DATA', 'EXPERIMENTS', 'spec', 'make', 'build_mlp', 'Experiment', 'register', 'list_experiments',
            'get_experiment', 'build_model', 'build_optimizer', 'run', 'published_data', 'published_comparable',
-           'results_table', 'results_json', 'plot_learning_curves']
+           'results_table', 'results_json', 'plot_learning_curves', 'mean_std']
 
 # %% ../nbs/02a_experiments.ipynb #afc3d293
 def spec(cls_or_name, # a Keras class (built-in or registered) or a class name such as "training_deep_nets>HeNormal"
@@ -455,3 +455,16 @@ def plot_learning_curves(results:list, # TrainResults
     if path is not None:
         with atomic_path(path) as tmp: fig.savefig(tmp, dpi=100, format="png")
     return fig
+
+# %% ../nbs/02a_experiments.ipynb #89d42802
+def mean_std(values, # numbers, e.g. one accuracy per seed; None and non-finite ones (diverged runs) are left out
+             ddof:int=1, # 1: the sample standard deviation; 0: the population one
+            ) -> tuple:
+    "(mean, standard deviation) of the finite values: (None, None) when there are none, std None for a single one."
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"): raise TypeError(f"`values` must be a sequence of numbers, got {values!r}")
+    values = list(values)
+    if not values: raise ValueError("`values` is empty")
+    ddof = check_int("ddof", ddof, 0)
+    finite = [float(v) for v in values if v is not None and math.isfinite(v)]
+    if not finite: return None, None
+    return float(np.mean(finite)), (float(np.std(finite, ddof=ddof)) if len(finite) > 1 else None)

@@ -15,7 +15,7 @@ from keras.src.saving.serialization_lib import SafeModeScope
 from .core import check_int, check_bool, check_number, aligned_empty
 from .data import Split
 from .engine import TrainResult, train, _check_train_args
-from .experiments import Experiment, register, run, get_experiment
+from .experiments import Experiment, register, run, get_experiment, mean_std
 from .clipping import models_dir, save_trained_model, experiment_digest
 
 # %% auto #0
@@ -511,7 +511,7 @@ def seed_study_summary(rows:list, # rows of `transfer_seed_study`
         if not (isinstance(row, dict) and {"scratch", "transfer"} <= set(row)):
             raise ValueError(f"`rows` must hold dicts with 'scratch' and 'transfer' accuracies (from transfer_seed_study), got {row!r}")
     scratch, transfer = np.array([r["scratch"] for r in rows]), np.array([r["transfer"] for r in rows])
-    std = lambda a: float(a.std(ddof=1)) if len(a) > 1 else 0.0
+    std = lambda a: mean_std(a)[1] or 0.0   # the sample std (ddof=1); 0 for a single seed
     return dict(n=len(rows), scratch_mean=float(scratch.mean()), scratch_std=std(scratch), transfer_mean=float(transfer.mean()),
                 transfer_std=std(transfer), wins=int((transfer > scratch).sum()), ties=int((transfer == scratch).sum()),
                 losses=int((transfer < scratch).sum()))
