@@ -130,9 +130,10 @@ class TrainResult:
                     diverged=self.diverged_text or None, data=self.data_source)
 
 # %% ../nbs/02_engine.ipynb #1a4fdb78
-def _make_local_steps(model, optimizer, variables, transform, use_xla:bool):
+def _make_local_steps(model, optimizer, variables, transform, use_xla:bool, monitors=()):
     "A compiled function that runs steps [start, stop) of an epoch on one device; it stops at the first non-finite loss."
     def step(X, y, rows):
+        for monitor in monitors: monitor.before_step()   # step monitors: traced into the loop (see `train`)
         xb, yb = tf.gather(X, rows), tf.gather(y, rows)  # this batch's rows: no copy of the whole epoch
         with tf.GradientTape() as tape:
             logits = model(xb, training=True)
@@ -140,6 +141,7 @@ def _make_local_steps(model, optimizer, variables, transform, use_xla:bool):
         grads = tape.gradient(total, variables)
         if transform is not None: grads = transform(grads)
         optimizer.apply(grads, variables)
+        for monitor in monitors: monitor.after_step()
         return loss, count_correct(logits, yb)
 
     def run_steps(X, y, order, start, stop):  # X, y: the training set; order: (n_batches, batch) row indices
@@ -271,6 +273,8 @@ def _check_train_args(model, data, optimizer, epochs, batch_size, clip, callback
         every = getattr(cb, "batch_hook_every", None)
         if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
             raise ValueError(f"callback {type(cb).__name__}: `batch_hook_every` must be None or an integer >= 1, got {every!r}")
+        if hasattr(cb, "step_monitor") and not callable(cb.step_monitor):
+            raise TypeError(f"callback {type(cb).__name__}: `step_monitor` must be a method returning a monitor or None, got {cb.step_monitor!r}")
     distributed = strategy is not None and not isinstance(strategy, type(tf.distribute.get_strategy()))
     if distributed:
         if not all(strategy.extended.variable_created_in_scope(v.value if hasattr(v, "value") else v) for v in model.weights[:1]):
@@ -296,8 +300,22 @@ class _Loop:
             # and the trained model evaluates, saves (with its optimizer state) and reloads as usual
             model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
         self.n_batches = len(self.X_train) // a["batch_size"]
-        hooked = [cb for cb in a["callbacks"] if _overrides(cb, *_BATCH_HOOKS)]
+        self.callbacks = keras.callbacks.CallbackList(a["callbacks"], model=model, epochs=a["epochs"], steps=self.n_batches, verbose=0)
+        self.use_xla = a["use_xla"]
+        self.monitors, watching = [], set()   # step monitors: callbacks that watch from inside the compiled loop
+        if not self.strategy:
+            for cb in a["callbacks"]:
+                monitor = cb.step_monitor(xla=self.use_xla) if hasattr(cb, "step_monitor") else None
+                if monitor is None: continue
+                max_steps = getattr(monitor, "max_steps", None)
+                if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1 \
+                   or not all(callable(getattr(monitor, f, None)) for f in ("before_step", "after_step", "flush")):
+                    raise TypeError(f"callback {type(cb).__name__}: `step_monitor()` must return None or an object with "
+                                    f"before_step, after_step, flush and an integer max_steps >= 1, got {monitor!r}")
+                self.monitors.append(monitor); watching.add(id(cb))
+        hooked = [cb for cb in a["callbacks"] if _overrides(cb, *_BATCH_HOOKS) and id(cb) not in watching]
         self.batch_hooks = bool(hooked)
+        self.batch_callbacks = keras.callbacks.CallbackList(hooked)   # the batch hooks go to these only (set up above)
         intervals = [getattr(cb, "batch_hook_every", None) for cb in hooked]
         hook_every = min(intervals) if hooked and None not in intervals else 1   # steps per call when every hook allows it
         progress = a["progress"]
@@ -305,13 +323,12 @@ class _Loop:
         self.progress = progress
         self.hook_every = hook_every if self.batch_hooks else None
         self.chunk = (1 if hook_every == 1 else self.n_batches) if self.batch_hooks else (max(1, self.n_batches // 20) if progress else self.n_batches)
-        self.use_xla = a["use_xla"]
+        if self.monitors: self.chunk = min(self.chunk, *(m.max_steps for m in self.monitors))   # their buffers' room
         if self.strategy: self.run_epoch = _make_distributed_epoch(model, optimizer, self.variables, a["transform"], self.strategy, a["batch_size"])
-        else: self.run_steps = _make_local_steps(model, optimizer, self.variables, a["transform"], self.use_xla)
+        else: self.run_steps = _make_local_steps(model, optimizer, self.variables, a["transform"], self.use_xla, self.monitors)
         self.eval_fn = _make_evaluate(model, self.X_train.shape[1])
         self.X_all, self.y_all = host_tensor(self.X_train), tf.constant(self.y_train)
         self.rng = np.random.default_rng(a["seed"])
-        self.callbacks = keras.callbacks.CallbackList(a["callbacks"], model=model, epochs=a["epochs"], steps=self.n_batches, verbose=0)
         self.history = {k: [] for k in ("loss", "train_acc", "valid_loss", "valid_acc", "epoch_seconds", "lr")}
         self.best_acc, self.best_weights, self.since_best = -1.0, None, 0
         self.diverged, self.early_stopped = None, False
@@ -325,7 +342,7 @@ class _Loop:
             if not (self.use_xla and not self.history["loss"] and start == 0 and "XLA" in str(err)): raise
             if not self.a["quiet"]: print("XLA could not compile the training loop; continuing without XLA")
             self.use_xla = False
-            self.run_steps = _make_local_steps(self.model, self.optimizer, self.variables, self.a["transform"], False)
+            self.run_steps = _make_local_steps(self.model, self.optimizer, self.variables, self.a["transform"], False, self.monitors)
             return self.run_steps(*args)
 
     def one_epoch(self, epoch:int) -> tuple:
@@ -346,14 +363,15 @@ class _Loop:
             # its own, with the hooks; the steps in between run in one call each, without them
             every = self.hook_every
             hooked = set(range((-int(self.optimizer.iterations) - 1) % every, self.n_batches, every))
-            bounds = sorted({0, self.n_batches, *hooked, *(i + 1 for i in hooked)})
+            bounds = sorted({*bounds, *hooked, *(i + 1 for i in hooked)})
         for start, stop in zip(bounds, bounds[1:]):
             with_hooks = start in hooked
-            if with_hooks: self.callbacks.on_train_batch_begin(start, {"steps": stop - start})
+            if with_hooks: self.batch_callbacks.on_train_batch_begin(start, {"steps": stop - start})
             l, c, d, bad = self._steps(order, start, stop)
+            for monitor in self.monitors: monitor.flush()
             loss_sum += float(l); correct += float(c); done += int(d)
             if with_hooks:  # one step per call: this batch's own loss and accuracy
-                self.callbacks.on_train_batch_end(start, {"loss": float(l), "accuracy": float(c) / self.a["batch_size"],
+                self.batch_callbacks.on_train_batch_end(start, {"loss": float(l), "accuracy": float(c) / self.a["batch_size"],
                                                           "learning_rate": _current_lr(self.optimizer), "steps": int(d)})
             if bar is not None: bar.update(stop)
             if int(bad) >= 0: return loss_sum, correct, done, int(bad)
