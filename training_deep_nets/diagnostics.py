@@ -325,11 +325,16 @@ class TrainingDiagnostics(keras.callbacks.Callback):
     def _sample(self, step:int, before, n_steps:int):
         if self._probe is None: self._setup()
         if before is None: before = [tf.identity(k.value) for k in self._kernels]
-        state = [tf.identity(v.value) for v in self.model.non_trainable_variables] if self.training else None
-        rows, activations = self._probe(self._X, self._y, before)
-        if state is not None:  # the probe in training mode must not move the moving averages or the seed state
-            for v, s in zip(self.model.non_trainable_variables, state): v.assign(s)
+        rows, activations = self._run_probe(before)
         self._record(step, rows.numpy(), [a.numpy() for a in activations], n_steps)
+
+    def _run_probe(self, before:list):
+        "The probe on the probe batch, eagerly or traced into the engine's loop; in training mode it moves no state."
+        variables = self.model.non_trainable_variables if self.training else []
+        state = [tf.identity(v.value) for v in variables]   # the moving averages and the seed state
+        rows, activations = self._probe(self._X, self._y, before)
+        for v, saved in zip(variables, state): v.assign(saved)
+        return rows, activations
 
     def _record(self, step:int, rows:np.ndarray, activations:list, n_steps:int):
         "Keep one sample: its stats (the update ratio per step), its quantiles."
@@ -393,7 +398,6 @@ class _StepSampler:
         self.count, self.steps = tf.Variable(0, trainable=False), tf.Variable(tf.zeros([room], tf.int64), trainable=False)
         self.rows, self.activations = buffer(rows.shape), [buffer(a.shape) for a in activations]
         self.before = [tf.Variable(tf.identity(k), trainable=False) for k in kernels]
-        self.state = list(callback.model.non_trainable_variables) if callback.training else []
 
     def before_step(self):
         "Traced before each step: a snapshot of the kernels before every step that ends on a multiple of `every`."
@@ -405,9 +409,7 @@ class _StepSampler:
     def after_step(self):
         "Traced after each step: when the step count is a multiple of `every`, run the probe into the buffers."
         def sample():
-            state = [tf.identity(v.value) for v in self.state]
-            rows, activations = self.callback._probe(self.callback._X, self.callback._y, [tf.identity(b) for b in self.before])
-            for v, saved in zip(self.state, state): v.assign(saved)   # training=True: the probe moves nothing
+            rows, activations = self.callback._run_probe([tf.identity(b) for b in self.before])
             i = self.count.read_value()
             self.steps[i].assign(self.iterations.value)
             self.rows[i].assign(rows)
