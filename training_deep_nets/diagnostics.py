@@ -203,6 +203,36 @@ def activation_limits(block:list, # the layers of one block (a Dense layer and w
     return None
 
 # %% ../nbs/12_diagnostics.ipynb #3fee40a8
+def _histogram_quantiles(values, # a tensor of any shape: one block's activations on the probe batch
+                         levels:np.ndarray, # the quantile levels in [0, 1]
+                         bins:int, # histogram bins over the range of the finite values
+                        ) -> tf.Tensor:
+    "The values at `levels` by nearest rank, read from a histogram in one pass (XLA compiles it): the ends exact, the rest within one bin; -inf, inf and nan ranked as `np.sort` ranks them."
+    flat = tf.reshape(tf.cast(values, tf.float32), [-1])
+    n, inf = int(flat.shape[0]), tf.constant(np.inf, tf.float32)
+    finite = tf.math.is_finite(flat)
+    ends = tf.reduce_min(tf.stack([tf.where(finite, flat, inf), tf.where(finite, -flat, inf)]), axis=1)   # one pass: min, -max
+    some = ends[0] <= -ends[1]                                       # at least one finite value
+    lo, hi = tf.where(some, ends[0], 0.0), tf.where(some, -ends[1], 0.0)
+    half_range = tf.maximum(hi * 0.5 - lo * 0.5, np.finfo(np.float32).tiny)   # halves: no overflow near float32's max
+    index = tf.clip_by_value(tf.cast((flat * 0.5 - lo * 0.5) * (bins / half_range), tf.int32), 0, bins - 1) + 1
+    # one more pass, one scatter: bin 0 counts -inf, bins 1..bins the finite values, then inf, then nan
+    index = tf.where(finite, index, tf.where(flat < 0, 0, tf.where(flat > 0, bins + 1, bins + 2)))
+    counts = tf.math.unsorted_segment_sum(tf.ones_like(index), index, bins + 3)
+    n_low, n_high, counts = counts[0], counts[bins + 1], counts[1:bins + 1]
+    n_finite = tf.reduce_sum(counts)
+    below = tf.cumsum(counts, exclusive=True)                       # finite values in the bins before each bin
+    ranks = tf.constant(np.round(np.asarray(levels, np.float32) * np.float32(n - 1)).astype(np.int32))
+    rank = ranks - n_low                                             # the rank among the finite values
+    k = tf.clip_by_value(tf.searchsorted(below, rank, side="right") - 1, 0, bins - 1)   # the bin that holds it
+    inside = tf.cast(rank - tf.gather(below, k), tf.float32) + 0.5  # its place among that bin's values
+    width = half_range * (2.0 / bins)
+    q = lo + width * (tf.cast(k, tf.float32) + inside / tf.cast(tf.maximum(tf.gather(counts, k), 1), tf.float32))
+    q = tf.where(rank <= 0, lo, tf.where(rank >= n_finite - 1, hi, tf.clip_by_value(q, lo, hi)))
+    q = tf.where(ranks < n_low, -inf, q)
+    return tf.where(ranks >= n_low + n_finite, tf.where(ranks < n_low + n_finite + n_high, inf, np.float32(np.nan)), q)
+
+# %% ../nbs/12_diagnostics.ipynb #c1922546
 def _make_probe(model:keras.Model, # the model being trained
                 blocks:list, # the watched blocks, from `_blocks`
                 saturation:float, # the saturation tolerance, a share of the activation's range
@@ -251,11 +281,12 @@ def _quantiles(activations:list, # per block, its activations on the probe batch
         rows.append(flat[np.round(levels.astype(np.float32) * np.float32(flat.size - 1)).astype(int)])
     return np.stack(rows)
 
-# %% ../nbs/12_diagnostics.ipynb #5a3807a0
+# %% ../nbs/12_diagnostics.ipynb #579659a6
 @keras.saving.register_keras_serializable(package="training_deep_nets")
 class TrainingDiagnostics(keras.callbacks.Callback):
     "Every `every_n_steps` steps, per Dense block on a fixed probe batch: activation mean/std, dead and saturated units, gradient norm, update ratio, activation quantiles."
     STATS = ("act_mean", "act_std", "dead_frac", "saturated_frac", "grad_norm", "update_ratio")
+    QUANTILE_BINS = 4096   # inside an XLA-compiled loop: histogram bins over a block's range, for its quantiles
     def __init__(self,
                  X_probe, # a fixed probe batch, shape (batch >= 2, features...), e.g. 256 training images
                  y_probe, # its integer labels, shape (batch,)
@@ -326,7 +357,7 @@ class TrainingDiagnostics(keras.callbacks.Callback):
         if self._probe is None: self._setup()
         if before is None: before = [tf.identity(k.value) for k in self._kernels]
         rows, activations = self._run_probe(before)
-        self._record(step, rows.numpy(), [a.numpy() for a in activations], n_steps)
+        self._record(step, rows.numpy(), _quantiles([a.numpy() for a in activations], self.levels), n_steps)
 
     def _run_probe(self, before:list):
         "The probe on the probe batch, eagerly or traced into the engine's loop; in training mode it moves no state."
@@ -336,27 +367,24 @@ class TrainingDiagnostics(keras.callbacks.Callback):
         for v, saved in zip(variables, state): v.assign(saved)
         return rows, activations
 
-    def _record(self, step:int, rows:np.ndarray, activations:list, n_steps:int):
+    def _record(self, step:int, rows:np.ndarray, quantiles:np.ndarray, n_steps:int):
         "Keep one sample: its stats (the update ratio per step), its quantiles."
         rows = np.array(rows, dtype="float64")
         rows[:, -1] = rows[:, -1] / n_steps if n_steps else np.nan
-        self.steps.append(int(step)); self._rows.append(rows); self._quantiles.append(_quantiles(activations, self.levels))
+        self.steps.append(int(step)); self._rows.append(rows); self._quantiles.append(np.asarray(quantiles, np.float32))
 
     def on_train_begin(self, logs=None):
         if self.model.built and self._probe is None: self._setup()
         if not self.steps and self.model.built: self._sample(self._iterations(), None, 0)
 
     def step_monitor(self, xla:bool):
-        "For the engine (`engine.train`): without XLA, a sampler inside its compiled loop (no extra calls); with XLA, None: the batch hooks."
-        # XLA copies a buffer variable that its loop writes to: the activation buffers made an XLA epoch 1.9x slower,
-        # more than the two extra calls around each sampled step (`batch_hook_every`) cost
-        if xla: return None
+        "For the engine (`engine.train`): a sampler inside its compiled loop, XLA-compiled or not: no extra calls."
         if self._probe is None: self._setup()
-        return _StepSampler(self)
+        return _StepSampler(self, xla)
 
     @property
     def batch_hook_every(self) -> int:
-        "The engine may run this many steps between two calls of the batch hooks (see `engine.train`)."
+        "The engine may run this many steps between two calls of the batch hooks, where it asks for no step monitor (see `engine.train`)."
         return self.every_n_steps
 
     def on_train_batch_begin(self, batch, logs=None):
@@ -385,46 +413,58 @@ class TrainingDiagnostics(keras.callbacks.Callback):
 
 class _StepSampler:
     "`TrainingDiagnostics` inside the engine's compiled loop: it samples into buffers, read out after every call."
-    BUFFER_BYTES = 32 * 2**20   # the most memory the buffered activations may take between two read-outs
-    def __init__(self, callback:TrainingDiagnostics):
-        self.callback, self.every = callback, callback.every_n_steps
+    BUFFER_BYTES = 32 * 2**20   # without XLA: the most memory the buffered activations may take between two read-outs
+    XLA_ROOM = 64               # with XLA: samples (statistics and quantiles only) kept between two read-outs
+    def __init__(self, callback:TrainingDiagnostics, xla:bool):
+        self.callback, self.every, self.xla = callback, callback.every_n_steps, xla
         self.iterations = callback.model.optimizer.iterations
         kernels = [k.value for k in callback._kernels]
         rows, activations = callback._probe.get_concrete_function(callback._X, callback._y, kernels).structured_outputs
-        per_sample = 4 * (rows.shape.num_elements() + sum(a.shape.num_elements() for a in activations))
-        room = max(1, min(64, self.BUFFER_BYTES // per_sample))
+        # with XLA the quantiles are taken in the loop, from histograms: XLA copies the variables that its loop
+        # writes, so buffers of activations (sorted after the call, as without XLA) made an epoch 10x slower
+        kept = [tf.TensorSpec([len(activations), len(callback.levels)])] if xla else activations
+        per_sample = 4 * (rows.shape.num_elements() + sum(k.shape.num_elements() for k in kept))
+        room = self.XLA_ROOM if xla else max(1, min(64, self.BUFFER_BYTES // per_sample))
         self.max_steps = room * self.every        # a call of this many steps passes at most `room` multiples of `every`
-        buffer = lambda shape: tf.Variable(tf.zeros([room, *shape], tf.float32), trainable=False)
-        self.count, self.steps = tf.Variable(0, trainable=False), tf.Variable(tf.zeros([room], tf.int64), trainable=False)
-        self.rows, self.activations = buffer(rows.shape), [buffer(a.shape) for a in activations]
-        self.before = [tf.Variable(tf.identity(k), trainable=False) for k in kernels]
+        buffer = lambda spec: tf.Variable(tf.zeros([room, *spec.shape], tf.float32), trainable=False)
+        self.count = tf.Variable(0, trainable=False)
+        self.steps = tf.Variable(tf.zeros([room], self.iterations.dtype), trainable=False)
+        self.rows, self.kept = buffer(rows), [buffer(k) for k in kept]
+        self.before = [tf.Variable(tf.identity(k), trainable=False) for k in kernels]   # the kernels before the next step
 
     def before_step(self):
-        "Traced before each step: a snapshot of the kernels before every step that ends on a multiple of `every`."
-        def snapshot():
-            for saved, kernel in zip(self.before, self.callback._kernels): saved.assign(kernel.value)
-            return tf.constant(True)
-        tf.cond((self.iterations.value + 1) % self.every == 0, snapshot, lambda: tf.constant(False))
+        "Nothing: the snapshot for a step's update ratio is taken after the step before it (one conditional a step, not two)."
+        return None
 
     def after_step(self):
-        "Traced after each step: when the step count is a multiple of `every`, run the probe into the buffers."
+        "Traced after each step: a sample when the step count is a multiple of `every`, a snapshot of the kernels when the next one is."
+        def snapshot():
+            for saved, kernel in zip(self.before, self.callback._kernels): saved.assign(kernel.value)
+            return tf.constant(2)
         def sample():
             rows, activations = self.callback._run_probe([tf.identity(b) for b in self.before])
-            i = self.count.read_value()
-            self.steps[i].assign(self.iterations.value)
-            self.rows[i].assign(rows)
-            for buffer, act in zip(self.activations, activations): buffer[i].assign(act)
+            if self.xla:
+                levels, bins = self.callback.levels, self.callback.QUANTILE_BINS
+                activations = [tf.stack([_histogram_quantiles(a, levels, bins) for a in activations])]
+            at = [[self.count.read_value()]]   # scatter updates: XLA compiles them, not a sliced assignment at a traced index
+            self.steps.scatter_nd_update(at, [self.iterations.value]); self.rows.scatter_nd_update(at, [rows])
+            for buffer, value in zip(self.kept, activations): buffer.scatter_nd_update(at, [value])
             self.count.assign_add(1)
-            return tf.constant(True)
-        tf.cond(self.iterations.value % self.every == 0, sample, lambda: tf.constant(False))
+            return tf.constant(1)
+        if self.every == 1:   # every step: a sample, then the snapshot for the next one
+            sample(); snapshot(); return
+        step = self.iterations.value
+        branch = tf.cast(step % self.every == 0, tf.int32) + 2 * tf.cast((step + 1) % self.every == 0, tf.int32)
+        tf.switch_case(branch, [lambda: tf.constant(0), sample, snapshot])
 
     def flush(self):
         "After each call: hand the buffered samples to the callback (one step per update ratio)."
         n = int(self.count.numpy())
         if not n: return
-        steps, rows = self.steps[:n].numpy(), self.rows[:n].numpy()
-        activations = [buffer[:n].numpy() for buffer in self.activations]
-        for j in range(n): self.callback._record(steps[j], rows[j], [a[j] for a in activations], 1)
+        steps, rows, kept = self.steps[:n].numpy(), self.rows[:n].numpy(), [buffer[:n].numpy() for buffer in self.kept]
+        for j in range(n):
+            quantiles = kept[0][j] if self.xla else _quantiles([k[j] for k in kept], self.callback.levels)
+            self.callback._record(steps[j], rows[j], quantiles, 1)
         self.count.assign(0)
 
 # %% ../nbs/12_diagnostics.ipynb #abb381ee
