@@ -14,6 +14,8 @@ Seconds per epoch, each the SECOND epoch of a 2-epoch call (the first includes t
 * engine + diagnostics every 10  the same, sampling 5 times as often: (its epoch - the engine's) / its samples is the
                       cost of one sample, measured on 110 samples instead of 22, so that the noise between runs
                       blurs it less; 22 such samples over the engine's epoch is the projected share at every 50;
+* engine + diagnostics, 128-image probe  the same with a probe batch of half the size: a sample's work is about that
+                      of one training step on the probe batch, so its cost scales with the probe;
 * engine, no XLA / engine, no XLA + diagnostics  the same two with `train(jit_compile=False)`;
 * engine + no-op batch hook  `train()` with a callback whose `on_train_batch_end` does nothing: a batch hook makes
                       the engine run one step per call (what the diagnostics cost before they moved into the loop).
@@ -156,6 +158,8 @@ def main(argv=None):
                 "fit_diag": Fit(data, f"model.fit + TrainingDiagnostics(every {every})", diag),
                 "engine": Engine(data, "engine: train() (XLA, whole epochs)"),
                 "engine_diag": Engine(data, f"engine: train() + TrainingDiagnostics(every {every})", "auto", diag),
+                "engine_diag_half": Engine(data, f"engine: train() + TrainingDiagnostics(every {every}), probe {PROBE // 2}", "auto",
+                                           lambda: TimedDiagnostics(X_probe[:PROBE // 2], y_probe[:PROBE // 2], every_n_steps=every)),
                 "engine_diag10": Engine(data, f"engine: train() + TrainingDiagnostics(every {every // 5})", "auto",
                                         lambda: TimedDiagnostics(X_probe, y_probe, every_n_steps=max(every // 5, 1))),
                 "engine_nojit": Engine(data, "engine: train(jit_compile=False)", False),
@@ -168,6 +172,7 @@ def main(argv=None):
     m = {k: r["median"] for k, r in res.items()}
     ratios = [("fit + diagnostics / fit", m["fit_diag"] / m["fit"], TARGET),
               ("engine + diagnostics / engine (default)", m["engine_diag"] / m["engine"], TARGET),
+              (f"engine + diagnostics, probe {PROBE // 2} / engine", m["engine_diag_half"] / m["engine"], TARGET),
               (f"engine + diagnostics every {every // 5} / engine", m["engine_diag10"] / m["engine"], None),
               ("engine, no XLA: + diagnostics / without", m["engine_diag_nojit"] / m["engine_nojit"], TARGET),
               ("engine + no-op batch hook / engine (default)", m["engine_hook"] / m["engine"], None),

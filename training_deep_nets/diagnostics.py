@@ -430,17 +430,19 @@ class _StepSampler:
         self.count = tf.Variable(0, trainable=False)
         self.steps = tf.Variable(tf.zeros([room], self.iterations.dtype), trainable=False)
         self.rows, self.kept = buffer(rows), [buffer(k) for k in kept]
-        self.before = [tf.Variable(tf.identity(k), trainable=False) for k in kernels]   # the kernels before the next step
+        self.before = [tf.Variable(tf.identity(k), trainable=False) for k in kernels]
 
     def before_step(self):
-        "Nothing: the snapshot for a step's update ratio is taken after the step before it (one conditional a step, not two)."
-        return None
-
-    def after_step(self):
-        "Traced after each step: a sample when the step count is a multiple of `every`, a snapshot of the kernels when the next one is."
+        "Traced before each step: a snapshot of the kernels before every step that ends on a multiple of `every`."
         def snapshot():
             for saved, kernel in zip(self.before, self.callback._kernels): saved.assign(kernel.value)
-            return tf.constant(2)
+            return tf.constant(True)
+        tf.cond((self.iterations.value + 1) % self.every == 0, snapshot, lambda: tf.constant(False))
+
+    def after_step(self):
+        "Traced after each step: when the step count is a multiple of `every`, run the probe into the buffers."
+        # two conditionals with two branches each: one three-way switch (snapshot, sample or nothing) cost an
+        # XLA epoch 19 % more, sampling or not (benchmarks/RESULTS.md)
         def sample():
             rows, activations = self.callback._run_probe([tf.identity(b) for b in self.before])
             if self.xla:
@@ -450,12 +452,8 @@ class _StepSampler:
             self.steps.scatter_nd_update(at, [self.iterations.value]); self.rows.scatter_nd_update(at, [rows])
             for buffer, value in zip(self.kept, activations): buffer.scatter_nd_update(at, [value])
             self.count.assign_add(1)
-            return tf.constant(1)
-        if self.every == 1:   # every step: a sample, then the snapshot for the next one
-            sample(); snapshot(); return
-        step = self.iterations.value
-        branch = tf.cast(step % self.every == 0, tf.int32) + 2 * tf.cast((step + 1) % self.every == 0, tf.int32)
-        tf.switch_case(branch, [lambda: tf.constant(0), sample, snapshot])
+            return tf.constant(True)
+        tf.cond(self.iterations.value % self.every == 0, sample, lambda: tf.constant(False))
 
     def flush(self):
         "After each call: hand the buffered samples to the callback (one step per update ratio)."
