@@ -28,7 +28,12 @@ its cost shows only in the ratio.
 Interleaving: every variant runs one excluded warm-up, then each repetition runs every variant once, in an order
 rotated by one at each repetition (benchmarks/engine.py's `interleaved`); the tables report medians.
 
+On a shared machine whose load moves within seconds, the ratio of two medians can swing either way; the table
+of paired ratios divides each variant's epoch by the default engine's epoch of the same repetition (run next to it)
+and reports the median and the min-to-max range of those.
+
 Run from the repository root:  python benchmarks/diagnostics.py  [--reps 3] [--every 50] [--json PATH]
+                               python benchmarks/diagnostics.py --only engine,engine_diag,engine_diag_half --reps 15
                                python benchmarks/diagnostics.py --xla-hook 5000   (the XLA recompilation check only)
 """
 from __future__ import annotations
@@ -129,6 +134,7 @@ def main(argv=None):
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--every", type=int, default=50)
     p.add_argument("--json", default=None)
+    p.add_argument("--only", default=None, help="comma-separated variant names to run (default: all)")
     p.add_argument("--xla-hook", type=int, default=0, metavar="N",
                    help="only time the first epoch of train() with XLA and a no-op batch hook on the first N training images, "
                         "against the same without the hook (the per-step XLA recompilation), and exit")
@@ -165,11 +171,27 @@ def main(argv=None):
                 "engine_nojit": Engine(data, "engine: train(jit_compile=False)", False),
                 "engine_diag_nojit": Engine(data, f"engine: jit_compile=False + TrainingDiagnostics(every {every})", False, diag),
                 "engine_hook": Engine(data, "engine: train() + no-op batch hook", "auto", NoOpHook)}
+    if a.only:
+        wanted = a.only.split(",")
+        unknown = [k for k in wanted if k not in variants]
+        if unknown: raise SystemExit(f"--only: unknown variants {unknown}; known: {list(variants)}")
+        variants = {k: variants[k] for k in wanted}
     res = interleaved(variants, reps, lambda s: print(s, flush=True))
-    samples = len(variants["fit_diag"].last[1].steps)
     print(f"\n  {'variant':62s} {'s/epoch':>8s} {'min':>8s} {'max':>8s}")
     for k, r in res.items(): print(f"  {r['name']:62s} {r['median']:8.3f} {r['min']:8.3f} {r['max']:8.3f}")
     m = {k: r["median"] for k, r in res.items()}
+    if "engine" in variants:
+        print(f"\n  paired ratios (each rep's epoch / the default engine's epoch of the same rep), over {reps} reps:")
+        print(f"  {'variant':62s} {'median':>7s} {'min':>6s} {'max':>6s}")
+        for k, v in variants.items():
+            if k == "engine": continue
+            paired = [x / e for x, e in zip(v.epochs[-reps:], variants["engine"].epochs[-reps:])]
+            print(f"  {v.name:62s} {statistics.median(paired):7.3f} {min(paired):6.3f} {max(paired):6.3f}")
+    if a.only:
+        print(f"  load average (1/5/15 min) before: {' '.join(f'{v:.2f}' for v in load_before)}   after: "
+              f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}   (on {os.cpu_count()} CPUs)")
+        return
+    samples = len(variants["fit_diag"].last[1].steps)
     ratios = [("fit + diagnostics / fit", m["fit_diag"] / m["fit"], TARGET),
               ("engine + diagnostics / engine (default)", m["engine_diag"] / m["engine"], TARGET),
               (f"engine + diagnostics, probe {PROBE // 2} / engine", m["engine_diag_half"] / m["engine"], TARGET),

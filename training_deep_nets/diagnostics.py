@@ -286,7 +286,7 @@ def _quantiles(activations:list, # per block, its activations on the probe batch
 class TrainingDiagnostics(keras.callbacks.Callback):
     "Every `every_n_steps` steps, per Dense block on a fixed probe batch: activation mean/std, dead and saturated units, gradient norm, update ratio, activation quantiles."
     STATS = ("act_mean", "act_std", "dead_frac", "saturated_frac", "grad_norm", "update_ratio")
-    QUANTILE_BINS = 4096   # inside an XLA-compiled loop: histogram bins over a block's range, for its quantiles
+    QUANTILE_BINS = 2048   # inside an XLA-compiled loop: histogram bins over a block's range, for its quantiles
     def __init__(self,
                  X_probe, # a fixed probe batch, shape (batch >= 2, features...), e.g. 256 training images
                  y_probe, # its integer labels, shape (batch,)
