@@ -11,7 +11,7 @@ Seconds per epoch, each the SECOND epoch of a 2-epoch call (the first includes t
 * engine + diagnostics the same with `TrainingDiagnostics(every_n_steps=50)`: it samples from inside the engine's
                       compiled loop (its step monitor), into small buffers (statistics and histogram quantiles) read
                       out after each call;
-* engine + diagnostics every 10  the same, sampling 5 times as often: (its epoch - the engine's) / its samples is the
+* engine + diagnostics every 10  the same, sampling 5 times as often (every // 5 steps): (its epoch - the engine's) / its samples is the
                       cost of one sample, measured on 110 samples instead of 22, so that the noise between runs
                       blurs it less; 22 such samples over the engine's epoch is the projected share at every 50;
 * engine + diagnostics, 128-image probe  the same with a probe batch of half the size: a sample's work is about that
@@ -29,8 +29,8 @@ Interleaving: every variant runs one excluded warm-up, then each repetition runs
 rotated by one at each repetition (benchmarks/engine.py's `interleaved`); the tables report medians.
 
 On a shared machine whose load moves within seconds, the ratio of two medians can swing either way; the table
-of paired ratios divides each variant's epoch by the default engine's epoch of the same repetition (run next to it)
-and reports the median and the min-to-max range of those.
+of paired ratios divides each variant's epoch by the default engine's epoch of the same repetition (run within
+seconds of it) and reports the median and the min-to-max range of those.
 
 Run from the repository root:  python benchmarks/diagnostics.py  [--reps 3] [--every 50] [--json PATH]
                                python benchmarks/diagnostics.py --only engine,engine_diag,engine_diag_half --reps 15
@@ -156,6 +156,7 @@ def main(argv=None):
         return
     X_probe, y_probe = data.X_train[:PROBE], data.y_train[:PROBE]
     diag = lambda: TimedDiagnostics(X_probe, y_probe, every_n_steps=every)
+    often = max(every // 5, 1)   # the frequent variant: the cost of one sample, from 5 times as many
     print(f"Diagnostics benchmark  {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  nproc={os.cpu_count()}  "
           f"TF {tf.__version__} / Keras {keras.__version__}  Python {platform.python_version()}")
     print(f"MLP 784-300-100-10, SGD lr 0.01 momentum 0.9, batch {BATCH}; {data.source}; probe batch {PROBE} training images; "
@@ -166,8 +167,8 @@ def main(argv=None):
                 "engine_diag": Engine(data, f"engine: train() + TrainingDiagnostics(every {every})", "auto", diag),
                 "engine_diag_half": Engine(data, f"engine: train() + TrainingDiagnostics(every {every}), probe {PROBE // 2}", "auto",
                                            lambda: TimedDiagnostics(X_probe[:PROBE // 2], y_probe[:PROBE // 2], every_n_steps=every)),
-                "engine_diag10": Engine(data, f"engine: train() + TrainingDiagnostics(every {every // 5})", "auto",
-                                        lambda: TimedDiagnostics(X_probe, y_probe, every_n_steps=max(every // 5, 1))),
+                "engine_diag10": Engine(data, f"engine: train() + TrainingDiagnostics(every {often})", "auto",
+                                        lambda: TimedDiagnostics(X_probe, y_probe, every_n_steps=often)),
                 "engine_nojit": Engine(data, "engine: train(jit_compile=False)", False),
                 "engine_diag_nojit": Engine(data, f"engine: jit_compile=False + TrainingDiagnostics(every {every})", False, diag),
                 "engine_hook": Engine(data, "engine: train() + no-op batch hook", "auto", NoOpHook)}
@@ -195,7 +196,7 @@ def main(argv=None):
     ratios = [("fit + diagnostics / fit", m["fit_diag"] / m["fit"], TARGET),
               ("engine + diagnostics / engine (default)", m["engine_diag"] / m["engine"], TARGET),
               (f"engine + diagnostics, probe {PROBE // 2} / engine", m["engine_diag_half"] / m["engine"], TARGET),
-              (f"engine + diagnostics every {every // 5} / engine", m["engine_diag10"] / m["engine"], None),
+              (f"engine + diagnostics every {often} / engine", m["engine_diag10"] / m["engine"], None),
               ("engine, no XLA: + diagnostics / without", m["engine_diag_nojit"] / m["engine_nojit"], TARGET),
               ("engine + no-op batch hook / engine (default)", m["engine_hook"] / m["engine"], None),
               ("fit + diagnostics / engine + diagnostics", m["fit_diag"] / m["engine_diag"], None)]
@@ -205,9 +206,9 @@ def main(argv=None):
               f"{'n/a' if target is None else ('PASS' if value <= target else 'MISS')}")
     print(f"\n  samples per 2-epoch call: {samples} (before training, then every {every} steps)")
     steps = len(data.X_train) // BATCH
-    many = steps // max(every // 5, 1)
+    many = steps // often
     per_sample = (m["engine_diag10"] - m["engine"]) / many
-    print(f"  one sample in the XLA engine, from the every-{every // 5} run: ({m['engine_diag10']:.3f} - {m['engine']:.3f}) s / {many} "
+    print(f"  one sample in the XLA engine, from the every-{often} run: ({m['engine_diag10']:.3f} - {m['engine']:.3f}) s / {many} "
           f"samples = {1e3 * per_sample:.2f} ms; {steps // every} of them = {100 * per_sample * (steps // every) / m['engine']:.1f} % "
           f"of the engine's epoch (target <= {100 * (TARGET - 1):.0f} %)")
     print("  time spent in the callback's Python code in the timed epoch, as a share of that epoch, median over reps:")

@@ -215,7 +215,7 @@ def _histogram_quantiles(values, # a tensor of any shape: one block's activation
     some = ends[0] <= -ends[1]                                       # at least one finite value
     lo, hi = tf.where(some, ends[0], 0.0), tf.where(some, -ends[1], 0.0)
     half_range = tf.maximum(hi * 0.5 - lo * 0.5, np.finfo(np.float32).tiny)   # halves: no overflow near float32's max
-    index = tf.clip_by_value(tf.cast((flat * 0.5 - lo * 0.5) * (bins / half_range), tf.int32), 0, bins - 1) + 1
+    index = tf.clip_by_value(tf.cast((flat * 0.5 - lo * 0.5) / half_range * bins, tf.int32), 0, bins - 1) + 1
     # one more pass, one scatter: bin 0 counts -inf, bins 1..bins the finite values, then inf, then nan
     index = tf.where(finite, index, tf.where(flat < 0, 0, tf.where(flat > 0, bins + 1, bins + 2)))
     counts = tf.math.unsorted_segment_sum(tf.ones_like(index), index, bins + 3)
@@ -226,8 +226,8 @@ def _histogram_quantiles(values, # a tensor of any shape: one block's activation
     rank = ranks - n_low                                             # the rank among the finite values
     k = tf.clip_by_value(tf.searchsorted(below, rank, side="right") - 1, 0, bins - 1)   # the bin that holds it
     inside = tf.cast(rank - tf.gather(below, k), tf.float32) + 0.5  # its place among that bin's values
-    width = half_range * (2.0 / bins)
-    q = lo + width * (tf.cast(k, tf.float32) + inside / tf.cast(tf.maximum(tf.gather(counts, k), 1), tf.float32))
+    position = (tf.cast(k, tf.float32) + inside / tf.cast(tf.maximum(tf.gather(counts, k), 1), tf.float32)) / bins  # in [0, 1]
+    q = (lo * 0.5 + half_range * position) * 2.0                    # in halves again: no overflow
     q = tf.where(rank <= 0, lo, tf.where(rank >= n_finite - 1, hi, tf.clip_by_value(q, lo, hi)))
     q = tf.where(ranks < n_low, -inf, q)
     return tf.where(ranks >= n_low + n_finite, tf.where(ranks < n_low + n_finite + n_high, inf, np.float32(np.nan)), q)
@@ -379,6 +379,7 @@ class TrainingDiagnostics(keras.callbacks.Callback):
 
     def step_monitor(self, xla:bool):
         "For the engine (`engine.train`): a sampler inside its compiled loop, XLA-compiled or not: no extra calls."
+        # made for XLA, it keeps its histogram quantiles if the engine falls back to the loop without XLA
         if self._probe is None: self._setup()
         return _StepSampler(self, xla)
 
@@ -429,6 +430,7 @@ class _StepSampler:
         buffer = lambda spec: tf.Variable(tf.zeros([room, *spec.shape], tf.float32), trainable=False)
         self.count = tf.Variable(0, trainable=False)
         self.steps = tf.Variable(tf.zeros([room], self.iterations.dtype), trainable=False)
+        self.last = tf.Variable(tf.constant(-1, self.iterations.dtype), trainable=False)   # the step of the last sample
         self.rows, self.kept = buffer(rows), [buffer(k) for k in kept]
         self.before = [tf.Variable(tf.identity(k), trainable=False) for k in kernels]
 
@@ -451,9 +453,11 @@ class _StepSampler:
             at = [[self.count.read_value()]]   # scatter updates: XLA compiles them, not a sliced assignment at a traced index
             self.steps.scatter_nd_update(at, [self.iterations.value]); self.rows.scatter_nd_update(at, [rows])
             for buffer, value in zip(self.kept, activations): buffer.scatter_nd_update(at, [value])
-            self.count.assign_add(1)
+            self.count.assign_add(1); self.last.assign(self.iterations.value)
             return tf.constant(True)
-        tf.cond(self.iterations.value % self.every == 0, sample, lambda: tf.constant(False))
+        # once per step count: an optimizer that skips a step (a loss-scale optimizer, say) leaves `iterations` as it was
+        due = (self.iterations.value % self.every == 0) & (self.iterations.value != self.last.read_value())
+        tf.cond(due, sample, lambda: tf.constant(False))
 
     def flush(self):
         "After each call: hand the buffered samples to the callback (one step per update ratio)."
