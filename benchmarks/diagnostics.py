@@ -70,7 +70,6 @@ class TimedDiagnostics(TrainingDiagnostics):
     def on_train_batch_end(self, batch, logs=None): self._timed("on_train_batch_end", batch, logs)
     def step_monitor(self, xla):
         sampler = super().step_monitor(xla)
-        if sampler is None: return None
         flush = sampler.flush
         def timed_flush():
             t0 = time.perf_counter(); flush()

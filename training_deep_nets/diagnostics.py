@@ -203,6 +203,12 @@ def activation_limits(block:list, # the layers of one block (a Dense layer and w
     return None
 
 # %% ../nbs/12_diagnostics.ipynb #3fee40a8
+def _nearest_ranks(levels:np.ndarray, # the quantile levels in [0, 1]
+                   n:int, # how many values are ranked
+                  ) -> np.ndarray:
+    "The 0-based ranks of `levels` among `n` sorted values, by nearest rank (in float32, as both quantile paths take them)."
+    return np.round(np.asarray(levels, np.float32) * np.float32(n - 1)).astype(np.int32)
+
 def _histogram_quantiles(values, # a tensor of any shape: one block's activations on the probe batch
                          levels:np.ndarray, # the quantile levels in [0, 1]
                          bins:int, # histogram bins over the range of the finite values
@@ -222,7 +228,7 @@ def _histogram_quantiles(values, # a tensor of any shape: one block's activation
     n_low, n_high, counts = counts[0], counts[bins + 1], counts[1:bins + 1]
     n_finite = tf.reduce_sum(counts)
     below = tf.cumsum(counts, exclusive=True)                       # finite values in the bins before each bin
-    ranks = tf.constant(np.round(np.asarray(levels, np.float32) * np.float32(n - 1)).astype(np.int32))
+    ranks = tf.constant(_nearest_ranks(levels, n))
     rank = ranks - n_low                                             # the rank among the finite values
     k = tf.clip_by_value(tf.searchsorted(below, rank, side="right") - 1, 0, bins - 1)   # the bin that holds it
     inside = tf.cast(rank - tf.gather(below, k), tf.float32) + 0.5  # its place among that bin's values
@@ -278,7 +284,7 @@ def _quantiles(activations:list, # per block, its activations on the probe batch
     rows = []
     for act in activations:
         flat = np.sort(np.asarray(act, np.float32).ravel())   # NumPy sorts ~50x faster than tf.sort on the CPU
-        rows.append(flat[np.round(levels.astype(np.float32) * np.float32(flat.size - 1)).astype(int)])
+        rows.append(flat[_nearest_ranks(levels, flat.size)])
     return np.stack(rows)
 
 # %% ../nbs/12_diagnostics.ipynb #579659a6
@@ -382,11 +388,6 @@ class TrainingDiagnostics(keras.callbacks.Callback):
         # made for XLA, it keeps its histogram quantiles if the engine falls back to the loop without XLA
         if self._probe is None: self._setup()
         return _StepSampler(self, xla)
-
-    @property
-    def batch_hook_every(self) -> int:
-        "The engine may run this many steps between two calls of the batch hooks, where it asks for no step monitor (see `engine.train`)."
-        return self.every_n_steps
 
     def on_train_batch_begin(self, batch, logs=None):
         # the steps this call will run: the engine says so in `logs`; fit runs `steps_per_execution`
