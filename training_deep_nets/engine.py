@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_engine.ipynb #ebc6b60f
 from __future__ import annotations
-import contextlib, math, re, sys, time
+import contextlib, itertools, math, re, sys, time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -132,8 +132,14 @@ class TrainResult:
 # %% ../nbs/02_engine.ipynb #1a4fdb78
 def _make_local_steps(model, optimizer, variables, transform, use_xla:bool, monitors=()):
     "A compiled function that runs steps [start, stop) of an epoch on one device; it stops at the first non-finite loss."
-    def step(X, y, rows):
-        for monitor in monitors: monitor.before_step()   # step monitors: traced into the loop (see `train`)
+    every = lambda monitor: getattr(monitor, "every", 1)
+    periods = sorted({every(monitor) for monitor in monitors} - {1})   # monitors that watch every n-th step only (see `train`)
+    every_step = [monitor for monitor in monitors if every(monitor) == 1]
+    # a watched step runs the monitors whose period it ends on: one variant of it per combination of periods
+    watched = [(subset, [m for m in monitors if every(m) == 1 or every(m) in subset])
+               for r in range(1, len(periods) + 1) for subset in itertools.combinations(periods, r)]
+    def step(X, y, rows, watching):
+        for monitor in watching: monitor.before_step()   # step monitors: traced into the loop (see `train`)
         xb, yb = tf.gather(X, rows), tf.gather(y, rows)  # this batch's rows: no copy of the whole epoch
         with tf.GradientTape() as tape:
             logits = model(xb, training=True)
@@ -141,21 +147,47 @@ def _make_local_steps(model, optimizer, variables, transform, use_xla:bool, moni
         grads = tape.gradient(total, variables)
         if transform is not None: grads = transform(grads)
         optimizer.apply(grads, variables)
-        for monitor in monitors: monitor.after_step()
+        for monitor in watching: monitor.after_step()
         return loss, count_correct(logits, yb)
 
-    def run_steps(X, y, order, start, stop):  # X, y: the training set; order: (n_batches, batch) row indices
-        loss_sum, correct, done, bad_step = tf.constant(0.0), tf.constant(0.0), tf.constant(0), tf.constant(-1)
+    def steps(X, y, order, i, stop, watching, loss_sum, correct, done):
+        "Steps [i, stop) with `watching`'s hooks, until one's loss is not finite: (next i, totals, that step or -1)."
+        bad_step = tf.constant(-1)
         # a counter loop, not `for i in tf.range(start, stop)`: XLA needs a range's bounds at compile time, so
         # that loop was compiled again for every new (start, stop): once per step when a callback has batch hooks
-        i = start
         while i < stop:
-            loss, c = step(X, y, order[i])
+            loss, c = step(X, y, order[i], watching)
             loss_sum += loss; correct += c; done += 1
             if not tf.math.is_finite(loss):
                 bad_step = i
                 break
             i += 1
+        return i, loss_sum, correct, done, bad_step
+
+    def run_steps(X, y, order, start, stop):  # X, y: the training set; order: (n_batches, batch) row indices
+        totals = (tf.constant(0.0), tf.constant(0.0), tf.constant(0))   # loss sum, correct, steps done
+        if not periods:
+            _, *results = steps(X, y, order, start, stop, monitors, *totals)
+            return tuple(results)
+        i, (loss_sum, correct, done), bad_step = start, totals, tf.constant(-1)
+        while i < stop:
+            # the steps before the next watched one (after which `iterations` is a multiple of a period) run
+            # without the periodic monitors, so that no conditional runs at every step: XLA copies the variables
+            # that a conditional writes, each time it runs, taken or not (benchmarks/RESULTS.md); the watched step
+            # runs with the monitors whose period it ends on, in a conditional that runs once per watched step
+            iterations = optimizer.iterations.value
+            plain = tf.cast(tf.reduce_min(tf.stack([p - 1 - iterations % p for p in periods])), i.dtype)
+            i, loss_sum, correct, done, bad_step = steps(X, y, order, i, tf.minimum(stop, i + plain), every_step,
+                                                          loss_sum, correct, done)
+            if bad_step >= 0: break
+            due = [(optimizer.iterations.value + 1) % p == 0 for p in periods]   # none if a step was skipped
+            for subset, watching in watched:   # one variant per combination of periods: at most one of them runs
+                if tf.reduce_all(tf.stack([d if p in subset else ~d for p, d in zip(periods, due)])) & (i < stop):
+                    loss, c = step(X, y, order[i], watching)
+                    loss_sum += loss; correct += c; done += 1
+                    bad_step = tf.where(tf.math.is_finite(loss), bad_step, i)
+                    i += 1
+            if bad_step >= 0: break
         return loss_sum, correct, done, bad_step
     return tf.function(run_steps, jit_compile=use_xla)
 
@@ -312,6 +344,10 @@ class _Loop:
                    or not all(callable(getattr(monitor, f, None)) for f in ("before_step", "after_step", "flush")):
                     raise TypeError(f"callback {type(cb).__name__}: `step_monitor()` must return None or an object with "
                                     f"before_step, after_step, flush and an integer max_steps >= 1, got {monitor!r}")
+                every = getattr(monitor, "every", 1)
+                if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+                    raise TypeError(f"callback {type(cb).__name__}: its step monitor's `every` must be an integer >= 1 "
+                                    f"(the steps it watches), got {every!r}")
                 self.monitors.append(monitor); watching.add(id(cb))
         hooked = [cb for cb in a["callbacks"] if _overrides(cb, *_BATCH_HOOKS) and id(cb) not in watching]
         self.batch_hooks = bool(hooked)
