@@ -135,9 +135,11 @@ def _make_local_steps(model, optimizer, variables, transform, use_xla:bool, moni
     every = lambda monitor: getattr(monitor, "every", 1)
     periods = sorted({every(monitor) for monitor in monitors} - {1})   # monitors that watch every n-th step only (see `train`)
     every_step = [monitor for monitor in monitors if every(monitor) == 1]
-    # a watched step runs the monitors whose period it ends on: one variant of it per combination of periods
+    # a watched step runs the monitors whose period it ends on: one variant of it per combination of periods that
+    # can occur (none where a period outside it divides the least common multiple of those inside: 2 without 4)
     watched = [(subset, [m for m in monitors if every(m) == 1 or every(m) in subset])
-               for r in range(1, len(periods) + 1) for subset in itertools.combinations(periods, r)]
+               for r in range(1, len(periods) + 1) for subset in itertools.combinations(periods, r)
+               if not any(math.lcm(*subset) % p == 0 for p in periods if p not in subset)]
     def step(X, y, rows, watching):
         for monitor in watching: monitor.before_step()   # step monitors: traced into the loop (see `train`)
         xb, yb = tf.gather(X, rows), tf.gather(y, rows)  # this batch's rows: no copy of the whole epoch
@@ -176,7 +178,8 @@ def _make_local_steps(model, optimizer, variables, transform, use_xla:bool, moni
             # that a conditional writes, each time it runs, taken or not (benchmarks/RESULTS.md); the watched step
             # runs with the monitors whose period it ends on, in a conditional that runs once per watched step
             iterations = optimizer.iterations.value
-            plain = tf.cast(tf.reduce_min(tf.stack([p - 1 - iterations % p for p in periods])), i.dtype)
+            plain = tf.reduce_min(tf.stack([p - 1 - iterations % p for p in periods]))
+            plain = tf.cast(tf.minimum(plain, tf.cast(stop - i, plain.dtype)), i.dtype)   # in int64: a huge period can't wrap
             i, loss_sum, correct, done, bad_step = steps(X, y, order, i, tf.minimum(stop, i + plain), every_step,
                                                           loss_sum, correct, done)
             if bad_step >= 0: break
