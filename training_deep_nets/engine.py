@@ -152,15 +152,19 @@ def _make_local_steps(model, optimizer, variables, transform, use_xla:bool, moni
         for monitor in watching: monitor.after_step()
         return loss, count_correct(logits, yb)
 
+    def advance(X, y, order, i, watching, loss_sum, correct, done):
+        "Step i with `watching`'s hooks: the totals with its loss and correct count added, and whether its loss is finite."
+        loss, c = step(X, y, order[i], watching)
+        return loss_sum + loss, correct + c, done + 1, tf.math.is_finite(loss)
+
     def steps(X, y, order, i, stop, watching, loss_sum, correct, done):
         "Steps [i, stop) with `watching`'s hooks, until one's loss is not finite: (next i, totals, that step or -1)."
         bad_step = tf.constant(-1)
         # a counter loop, not `for i in tf.range(start, stop)`: XLA needs a range's bounds at compile time, so
         # that loop was compiled again for every new (start, stop): once per step when a callback has batch hooks
         while i < stop:
-            loss, c = step(X, y, order[i], watching)
-            loss_sum += loss; correct += c; done += 1
-            if not tf.math.is_finite(loss):
+            loss_sum, correct, done, finite = advance(X, y, order, i, watching, loss_sum, correct, done)
+            if not finite:
                 bad_step = i
                 break
             i += 1
@@ -186,9 +190,8 @@ def _make_local_steps(model, optimizer, variables, transform, use_xla:bool, moni
             due = [(optimizer.iterations.value + 1) % p == 0 for p in periods]   # none if a step was skipped
             for subset, watching in watched:   # one variant per combination of periods: at most one of them runs
                 if tf.reduce_all(tf.stack([d if p in subset else ~d for p, d in zip(periods, due)])) & (i < stop):
-                    loss, c = step(X, y, order[i], watching)
-                    loss_sum += loss; correct += c; done += 1
-                    bad_step = tf.where(tf.math.is_finite(loss), bad_step, i)
+                    loss_sum, correct, done, finite = advance(X, y, order, i, watching, loss_sum, correct, done)
+                    bad_step = tf.where(finite, bad_step, i)
                     i += 1
             if bad_step >= 0: break
         return loss_sum, correct, done, bad_step
