@@ -35,9 +35,21 @@ seconds of it) and reports the median and the min-to-max range of those.
 Run from the repository root:  python benchmarks/diagnostics.py  [--reps 3] [--every 50] [--json PATH]
                                python benchmarks/diagnostics.py --only engine,engine_diag,engine_diag_half --reps 15
                                python benchmarks/diagnostics.py --xla-hook 5000   (the XLA recompilation check only)
+                               python benchmarks/diagnostics.py --parts --reps 15  (one sample's work alone, in ms)
+
+--parts times one sample's work alone, each part XLA-compiled in a loop of 100 (the kernels nudged by 1e-7 at each
+turn, so that XLA cannot hoist the probe out of the loop), against one training step of the engine's own compiled
+loop (batch 50, steps 0 to 100 of an epoch, run as `train` runs them): the probe with the first kernel's gradient taken directly, the probe as it runs (the norm of
+that gradient from the QR factor of the fixed probe images, 12_diagnostics), and the probe with the histogram
+quantiles, which is the sample the engine's loop runs; and, for its parts, the probe's forward pass alone and its
+forward and backward pass alone (the benchmark's own code, the probe's computation). The rounds interleave the parts; the paired ratios divide
+within a round. A sample's share of 50 training steps is the projected cost at every 50 steps, without the engine's
+per-epoch work (validation, the read-outs), which the epoch-level figures include.
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, statistics, sys, time
+
+import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf
@@ -48,8 +60,8 @@ from engine import EpochTimer, interleaved, make_model   # benchmarks/engine.py:
 
 from training_deep_nets.core import atomic_write_text, check_int
 from training_deep_nets.data import load_fashion_mnist
-from training_deep_nets.diagnostics import TrainingDiagnostics
-from training_deep_nets.engine import train
+from training_deep_nets.diagnostics import TrainingDiagnostics, _blocks, _histogram_quantiles, _make_probe
+from training_deep_nets.engine import _make_local_steps, batch_order, train
 
 BATCH, PROBE = 50, 256
 TARGET = 1.10   # with the callback / without, sampling every 50 steps
@@ -128,6 +140,85 @@ class Fit:
         return seconds
 
 
+def parts(data, reps:int, every:int):
+    "One sample's work alone against one training step, each XLA-compiled in a loop of 100: ms each, and paired ratios."
+    turns = 100
+    model, opt = make_model()
+    model(data.X_train[:2])
+    blocks = _blocks(model)
+    kernels = [b[0].kernel for b in blocks]
+    X_probe, y_probe = data.X_train[:PROBE], data.y_train[:PROBE].astype("int32")
+    direct = _make_probe(model, blocks, 0.01, False, X_probe, y_probe, qr_first=False)
+    qr = _make_probe(model, blocks, 0.01, False, X_probe, y_probe)
+    levels = TrainingDiagnostics(X_probe, y_probe).levels
+    X, y = tf.constant(data.X_train), tf.constant(data.y_train.astype("int32"))
+    order = tf.constant(batch_order(len(data.X_train), BATCH, np.random.default_rng(0)))
+    opt.build(model.trainable_variables)
+    engine_steps = _make_local_steps(model, opt, model.trainable_variables, None, True)   # the engine's loop, as train() makes it
+
+    def looped(body, nudge=True):
+        @tf.function(jit_compile=True)
+        def run():
+            def turn(i, acc):
+                if nudge:
+                    for k in kernels: k.assign_add(tf.fill(k.shape, 1e-7))   # the weights move: nothing is hoisted
+                return i + 1, acc + body(i)
+            return tf.while_loop(lambda i, acc: i < turns, turn, (tf.constant(0), tf.constant(0.0)))[1]
+        return run
+
+    def sample(probe, histograms):
+        def body(i):
+            rows, activations = probe([tf.identity(k.value) for k in kernels])
+            total = tf.reduce_sum(tf.where(tf.math.is_nan(rows), 0.0, rows)) + tf.add_n([tf.reduce_sum(a[:1]) for a in activations])
+            if histograms: total += tf.add_n([tf.reduce_sum(_histogram_quantiles(a, levels, TrainingDiagnostics.QUANTILE_BINS)) for a in activations])
+            return total
+        return body
+    first, A, labels = blocks[0][0], tf.constant(X_probe), tf.constant(y_probe)
+    R = tf.constant(np.linalg.qr(X_probe.T.astype(np.float64), mode="r").astype(np.float32))
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    def forward(i):   # the probe's forward pass, as it runs it: the first Dense layer from its fixed input
+        x = first.activation(tf.matmul(A, first.kernel.value) + first.bias.value)
+        outputs = [x]
+        for layer in model.layers[1:]: x = layer(x); outputs.append(x)
+        return tf.add_n([tf.reduce_sum(o[:1]) for o in outputs])
+    def forward_backward(i):   # and its backward pass: the norms of the kernels' gradients, the first from R
+        with tf.GradientTape() as tape:
+            z = tf.matmul(A, first.kernel.value) + first.bias.value
+            x = first.activation(z)
+            outputs = [x]
+            for layer in model.layers[1:]: x = layer(x); outputs.append(x)
+            loss = loss_fn(labels, x)
+        grads = tape.gradient(loss, [z] + [k.value for k in kernels[1:]])
+        return tf.norm(tf.matmul(R, grads[0])) + tf.add_n([tf.norm(g) for g in grads[1:]]) + tf.add_n([tf.reduce_sum(o[:1]) for o in outputs])
+    variants = {"step": ("one training step of the engine (batch 50)", lambda: engine_steps(X, y, order, tf.constant(0), tf.constant(turns))[0]),
+                "nudge": ("the loop alone (its nudge of the kernels)", looped(lambda i: tf.constant(0.0))),
+                "forward": ("the probe's forward pass", looped(forward)),
+                "forward_backward": ("its forward and backward pass (gradient norms)", looped(forward_backward)),
+                "direct": ("probe, first kernel's gradient taken directly", looped(sample(direct, False))),
+                "qr": ("probe, its norm from the QR factor (as it runs)", looped(sample(qr, False))),   # + statistics, update ratios
+                "sample": ("probe (QR) + histogram quantiles: one sample", looped(sample(qr, True)))}
+    for _, run in variants.values(): run()   # compile
+    ms = {k: [] for k in variants}
+    for r in range(reps):
+        for k in list(variants)[r % len(variants):] + list(variants)[:r % len(variants)]:
+            t0 = time.perf_counter(); variants[k][1]().numpy(); ms[k].append((time.perf_counter() - t0) / turns * 1e3)
+    print(f"\n  {'part (XLA, in a loop of %d)' % turns:52s} {'median ms':>9s} {'min':>7s} {'max':>7s}")
+    for k, (name, _) in variants.items():
+        print(f"  {name:52s} {statistics.median(ms[k]):9.3f} {min(ms[k]):7.3f} {max(ms[k]):7.3f}")
+    paired = lambda a, b: [x / y for x, y in zip(ms[a], ms[b])]
+    print(f"\n  paired ratios over {reps} rounds: {'median':>7s} {'min':>6s} {'max':>6s}")
+    for label, a, b in (("probe direct / probe with QR", "direct", "qr"), ("one sample / one training step", "sample", "step")):
+        r = paired(a, b)
+        print(f"  {label:34s} {statistics.median(r):7.3f} {min(r):6.3f} {max(r):6.3f}")
+    print(f"\n  a sample's parts, from paired differences (median ms over the rounds):")
+    for label, a, b in (("forward pass", "forward", "nudge"), ("backward pass (gradient norms)", "forward_backward", "forward"),
+                        ("statistics and update ratios", "qr", "forward_backward"), ("histogram quantiles", "sample", "qr")):
+        print(f"  {label:34s} {statistics.median([x - y for x, y in zip(ms[a], ms[b])]):7.3f}")
+    share = [x / (every * y) for x, y in zip(ms["sample"], ms["step"])]
+    print(f"  one sample / {every} training steps (the projected cost at every {every}): median {100 * statistics.median(share):.1f} % "
+          f"(range {100 * min(share):.1f} to {100 * max(share):.1f} %)")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--reps", type=int, default=3)
@@ -137,6 +228,7 @@ def main(argv=None):
     p.add_argument("--xla-hook", type=int, default=0, metavar="N",
                    help="only time the first epoch of train() with XLA and a no-op batch hook on the first N training images, "
                         "against the same without the hook (the per-step XLA recompilation), and exit")
+    p.add_argument("--parts", action="store_true", help="only time one sample's work alone against one training step, and exit")
     a = p.parse_args(argv)
     reps, every = check_int("--reps", a.reps, 1), check_int("--every", a.every, 1)
     t_start = time.perf_counter()
@@ -152,6 +244,13 @@ def main(argv=None):
             model, opt = make_model()
             r = train(model, part, opt, epochs=2, batch_size=BATCH, quiet=True, progress=False, jit_compile=jit, callbacks=callbacks)
             print(f"  {label:36s} epoch 1 {r.history['epoch_seconds'][0]:7.2f} s   epoch 2 {r.history['epoch_seconds'][1]:6.2f} s", flush=True)
+        return
+    if a.parts:
+        print(f"Parts of a sample  {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  nproc={os.cpu_count()}  "
+              f"TF {tf.__version__}; MLP 784-300-100-10, probe batch {PROBE} training images; {reps} interleaved rounds")
+        parts(data, reps, every)
+        print(f"  load average (1/5/15 min) before: {' '.join(f'{v:.2f}' for v in load_before)}   after: "
+              f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}   (on {os.cpu_count()} CPUs); total {time.perf_counter() - t_start:.0f}s")
         return
     X_probe, y_probe = data.X_train[:PROBE], data.y_train[:PROBE]
     diag = lambda: TimedDiagnostics(X_probe, y_probe, every_n_steps=every)
