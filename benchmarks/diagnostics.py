@@ -38,13 +38,15 @@ Run from the repository root:  python benchmarks/diagnostics.py  [--reps 3] [--e
                                python benchmarks/diagnostics.py --parts --reps 15  (one sample's work alone, in ms)
 
 --parts times one sample's work alone, each part XLA-compiled in a loop of 100 (the kernels nudged by 1e-7 at each
-turn, so that XLA cannot hoist the probe out of the loop), against one training step of the engine's own compiled
-loop (batch 50, steps 0 to 100 of an epoch, run as `train` runs them): the probe with the first kernel's gradient taken directly, the probe as it runs (the norm of
-that gradient from the QR factor of the fixed probe images, 12_diagnostics), and the probe with the histogram
-quantiles, which is the sample the engine's loop runs; and, for its parts, the probe's forward pass alone and its
-forward and backward pass alone (the benchmark's own code, the probe's computation). The rounds interleave the parts; the paired ratios divide
-within a round. A sample's share of 50 training steps is the projected cost at every 50 steps, without the engine's
-per-epoch work (validation, the read-outs), which the epoch-level figures include.
+turn, so that XLA cannot hoist the probe out of the loop; then copied into variables of their own, the snapshot that
+the next turn's update ratios read: two buffers, as in the engine's watched step), against one training step of the
+engine's own compiled loop (batch 50, steps 0 to 100 of an epoch, run as `train` runs them): the probe with the
+first kernel's gradient taken directly, the probe as it runs (the norm of that gradient from the QR factor of the
+fixed probe images, 12_diagnostics), and the probe with the histogram quantiles, which is the sample the engine's
+loop runs; and, for its parts, the probe's forward pass alone and its forward and backward pass alone (the
+benchmark's own code, the probe's computation). The rounds interleave the parts; the paired ratios divide within a
+round. A sample's share of 50 training steps is the projected cost at every 50 steps, without the engine's per-epoch
+work (validation, the read-outs), which the epoch-level figures include.
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, statistics, sys, time
@@ -150,6 +152,10 @@ def parts(data, reps:int, every:int):
     X_probe, y_probe = data.X_train[:PROBE], data.y_train[:PROBE].astype("int32")
     direct = _make_probe(model, blocks, 0.01, False, X_probe, y_probe, qr_first=False)
     qr = _make_probe(model, blocks, 0.01, False, X_probe, y_probe)
+    assert qr.fixed_first_input and blocks[0][1] == 0, "the book's network: its first layer is the Dense that takes the QR path"
+    # the kernels before the "step", in buffers of their own, carried over from the turn before: a snapshot taken in
+    # the same turn would let XLA read one buffer for both sides of the update ratio ((w + 1e-7) - w)
+    snapshot = [tf.Variable(k.value, trainable=False) for k in kernels]
     levels = TrainingDiagnostics(X_probe, y_probe).levels
     X, y = tf.constant(data.X_train), tf.constant(data.y_train.astype("int32"))
     order = tf.constant(batch_order(len(data.X_train), BATCH, np.random.default_rng(0)))
@@ -162,13 +168,16 @@ def parts(data, reps:int, every:int):
             def turn(i, acc):
                 if nudge:
                     for k in kernels: k.assign_add(tf.fill(k.shape, 1e-7))   # the weights move: nothing is hoisted
-                return i + 1, acc + body(i)
+                acc += body(i)
+                if nudge:
+                    for b, k in zip(snapshot, kernels): b.assign(k)           # the snapshot for the next turn
+                return i + 1, acc
             return tf.while_loop(lambda i, acc: i < turns, turn, (tf.constant(0), tf.constant(0.0)))[1]
         return run
 
     def sample(probe, histograms):
         def body(i):
-            rows, activations = probe([tf.identity(k.value) for k in kernels])
+            rows, activations = probe([b.read_value() for b in snapshot])
             total = tf.reduce_sum(tf.where(tf.math.is_nan(rows), 0.0, rows)) + tf.add_n([tf.reduce_sum(a[:1]) for a in activations])
             if histograms: total += tf.add_n([tf.reduce_sum(_histogram_quantiles(a, levels, TrainingDiagnostics.QUANTILE_BINS)) for a in activations])
             return total
@@ -191,7 +200,7 @@ def parts(data, reps:int, every:int):
         grads = tape.gradient(loss, [z] + [k.value for k in kernels[1:]])
         return tf.norm(tf.matmul(R, grads[0])) + tf.add_n([tf.norm(g) for g in grads[1:]]) + tf.add_n([tf.reduce_sum(o[:1]) for o in outputs])
     variants = {"step": ("one training step of the engine (batch 50)", lambda: engine_steps(X, y, order, tf.constant(0), tf.constant(turns))[0]),
-                "nudge": ("the loop alone (its nudge of the kernels)", looped(lambda i: tf.constant(0.0))),
+                "nudge": ("the loop alone (snapshot and nudge of the kernels)", looped(lambda i: tf.constant(0.0))),
                 "forward": ("the probe's forward pass", looped(forward)),
                 "forward_backward": ("its forward and backward pass (gradient norms)", looped(forward_backward)),
                 "direct": ("probe, first kernel's gradient taken directly", looped(sample(direct, False))),

@@ -252,9 +252,11 @@ def _histogram_quantiles(values, # a tensor of any shape: one block's activation
     return tf.where(ranks >= n_low + n_finite, tf.where(ranks < n_low + n_finite + n_high, inf, np.float32(np.nan)), q)
 
 # %% ../nbs/12_diagnostics.ipynb #c1922546
-# layers that pass the probe batch on unchanged or reshaped, in either mode; and those that do so in inference only
-_FIXED_LAYERS = (keras.layers.InputLayer, keras.layers.Flatten, keras.layers.Reshape, keras.layers.Permute, keras.layers.Rescaling)
+# layers (these exact types: a subclass may hold weights) that pass the probe batch on unchanged or reshaped, in
+# either mode; and those that do so in inference only
+_FIXED_LAYERS = (keras.layers.Flatten, keras.layers.Reshape, keras.layers.Permute, keras.layers.Rescaling)
 _INFERENCE_IDENTITY = (keras.layers.Dropout, keras.layers.GaussianNoise, keras.layers.GaussianDropout, keras.layers.AlphaDropout)
+_QR_MAX_ROWS = 2048   # above this the QR factor itself (2 x features x rows² flops, once) outweighs what it saves
 
 def _fixed_first_input(model:keras.Model, # the model being trained
                        blocks:list, # the watched blocks, from `_blocks`
@@ -264,13 +266,16 @@ def _fixed_first_input(model:keras.Model, # the model being trained
     "The first watched Dense layer's input on `X` when training cannot change it and it has fewer rows than features; else None."
     layer, start = blocks[0][0], blocks[0][1]
     before = model.layers[:start]
-    fixed = all(isinstance(l, _FIXED_LAYERS) or (not training and isinstance(l, _INFERENCE_IDENTITY)) for l in before)
-    plain_dense = type(layer) is keras.layers.Dense and layer.compute_dtype == "float32" and layer.kernel.dtype == "float32"
+    fixed = all(type(l) in _FIXED_LAYERS or (not training and type(l) in _INFERENCE_IDENTITY) for l in before)
+    # a plain float32 Dense: not a subclass, not mixed precision, not quantized (float8 keeps float32 variables), no LoRA
+    plain_dense = (type(layer) is keras.layers.Dense and layer.dtype_policy.name == "float32"
+                   and getattr(layer, "quantization_mode", None) is None and not getattr(layer, "lora_enabled", False))
     if not (isinstance(model, keras.Sequential) and fixed and plain_dense): return None
     x = tf.constant(X)
     for l in before: x = l(x, training=training)
     A = np.asarray(x, np.float32)
-    return A if A.size // A.shape[-1] < A.shape[-1] else None   # rows (all but the last axis) < features
+    rows = A.size // A.shape[-1]   # all but the last axis
+    return A if rows < A.shape[-1] and rows <= _QR_MAX_ROWS else None
 
 def _make_probe(model:keras.Model, # the model being trained
                 blocks:list, # the watched blocks, from `_blocks`
@@ -288,7 +293,7 @@ def _make_probe(model:keras.Model, # the model being trained
     ends = [block[2] for block in blocks]
     nan = float("nan")
     A = _fixed_first_input(model, blocks, X, training) if qr_first else None
-    X, y = tf.constant(X), tf.constant(y)
+    X, y = (tf.constant(X) if A is None else None), tf.constant(y)   # with A, the probe needs no more than A
     if A is not None:
         out_shape = A.shape[:-1] + (blocks[0][0].units,)   # the Dense layer's output: A's shape, units last
         A = A.reshape(-1, A.shape[-1])
@@ -305,8 +310,9 @@ def _make_probe(model:keras.Model, # the model being trained
             _, outputs, final = trace(X, training)
             return outputs, final, None
         z = tf.matmul(A, first.kernel.value)           # the first Dense layer as it computes itself, from its fixed input
-        if first.use_bias: z = z + first.bias.value
-        x = first.activation(tf.reshape(z, out_shape) if len(out_shape) > 2 else z)
+        if first.bias is not None: z = z + first.bias.value
+        x = tf.reshape(z, out_shape) if len(out_shape) > 2 else z
+        if first.activation is not None: x = first.activation(x)
         outputs = [None] * start + [x]
         for layer in model.layers[start + 1:]:
             x = layer(x, training=training)
