@@ -43,8 +43,8 @@ the next turn's update ratios read: two buffers, as in the engine's watched step
 engine's own compiled loop (batch 50, steps 0 to 100 of an epoch, run as `train` runs them): the probe with the
 first kernel's gradient taken directly, the probe as it runs (the norm of that gradient from the QR factor of the
 fixed probe images, 12_diagnostics), and the probe with the histogram quantiles, which is the sample the engine's
-loop runs; and, for its parts, the probe's forward pass alone and its forward and backward pass alone (the
-benchmark's own code, the probe's computation). The rounds interleave the parts; the paired ratios divide within a
+loop runs; and, for its parts, the probe's forward pass alone and its forward and backward pass alone (the probe's
+own `forward` and `passes`). The rounds interleave the parts; the paired ratios divide within a
 round. A sample's share of 50 training steps is the projected cost at every 50 steps, without the engine's per-epoch
 work (validation, the read-outs), which the epoch-level figures include.
 """
@@ -182,23 +182,12 @@ def parts(data, reps:int, every:int):
             if histograms: total += tf.add_n([tf.reduce_sum(_histogram_quantiles(a, levels, TrainingDiagnostics.QUANTILE_BINS)) for a in activations])
             return total
         return body
-    first, A, labels = blocks[0][0], tf.constant(X_probe), tf.constant(y_probe)
-    R = tf.constant(np.linalg.qr(X_probe.T.astype(np.float64), mode="r").astype(np.float32))
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    def forward(i):   # the probe's forward pass, as it runs it: the first Dense layer from its fixed input
-        x = first.activation(tf.matmul(A, first.kernel.value) + first.bias.value)
-        outputs = [x]
-        for layer in model.layers[1:]: x = layer(x); outputs.append(x)
-        return tf.add_n([tf.reduce_sum(o[:1]) for o in outputs])
-    def forward_backward(i):   # and its backward pass: the norms of the kernels' gradients, the first from R
-        with tf.GradientTape() as tape:
-            z = tf.matmul(A, first.kernel.value) + first.bias.value
-            x = first.activation(z)
-            outputs = [x]
-            for layer in model.layers[1:]: x = layer(x); outputs.append(x)
-            loss = loss_fn(labels, x)
-        grads = tape.gradient(loss, [z] + [k.value for k in kernels[1:]])
-        return tf.norm(tf.matmul(R, grads[0])) + tf.add_n([tf.norm(g) for g in grads[1:]]) + tf.add_n([tf.reduce_sum(o[:1]) for o in outputs])
+    def forward(i):   # the probe's forward pass alone (the first Dense layer from its fixed input)
+        outputs, _, _ = qr.forward()
+        return tf.add_n([tf.reduce_sum(o[:1]) for o in outputs if o is not None])
+    def forward_backward(i):   # its forward and backward pass: the layers' outputs and the kernels' gradient norms
+        outputs, grad_norms = qr.passes()
+        return tf.add_n(grad_norms) + tf.add_n([tf.reduce_sum(o[:1]) for o in outputs if o is not None])
     variants = {"step": ("one training step of the engine (batch 50)", lambda: engine_steps(X, y, order, tf.constant(0), tf.constant(turns))[0]),
                 "nudge": ("the loop alone (snapshot and nudge of the kernels)", looped(lambda i: tf.constant(0.0))),
                 "forward": ("the probe's forward pass", looped(forward)),

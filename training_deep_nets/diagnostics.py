@@ -292,15 +292,15 @@ def _make_probe(model:keras.Model, # the model being trained
     limits = [activation_limits(block[3]) for block in blocks]
     ends = [block[2] for block in blocks]
     nan = float("nan")
+    first, start = blocks[0][0], blocks[0][1]
     A = _fixed_first_input(model, blocks, X, training) if qr_first else None
     X, y = (tf.constant(X) if A is None else None), tf.constant(y)   # with A, the probe needs no more than A
     if A is not None:
-        out_shape = A.shape[:-1] + (blocks[0][0].units,)   # the Dense layer's output: A's shape, units last
+        out_shape = A.shape[:-1] + (first.units,)   # the Dense layer's output: A's shape, units last
         A = A.reshape(-1, A.shape[-1])
         # the first kernel's gradient is Aᵀδ (δ: the loss's gradient w.r.t. the layer's pre-activations); with
         # Aᵀ = QR (Q's columns orthonormal, R square; once, for the fixed A) its norm is ‖QRδ‖ = ‖Rδ‖: rows² x units
         # multiply-adds instead of rows x features x units (a third, for 256 images of 784 pixels)
-        first, start = blocks[0][0], blocks[0][1]
         R = tf.constant(np.linalg.qr(A.T.astype(np.float64), mode="r").astype(np.float32))
         A = tf.constant(A)
 
@@ -319,16 +319,21 @@ def _make_probe(model:keras.Model, # the model being trained
             outputs.append(x)
         return outputs, x, z
 
-    @tf.function
-    def probe(before):
+    def passes():
+        "The forward and the backward pass: the layers' outputs, and per block the norm of the loss's gradient w.r.t. its kernel."
         with tf.GradientTape() as tape:
             for kernel in kernels: tape.watch(kernel.value)  # also frozen (non-trainable) kernels
             outputs, final, z = forward()
             loss = loss_fn(y, final)
         grads = tape.gradient(loss, [kernel.value if z is None or i else z for i, kernel in enumerate(kernels)])
         if z is not None: grads[0] = tf.matmul(R, grads[0])   # the same norm as the first kernel's gradient
+        return outputs, [tf.norm(tf.cast(g, tf.float32)) if g is not None else tf.constant(nan) for g in grads]
+
+    @tf.function
+    def probe(before):
+        outputs, grad_norms = passes()
         rows, activations = [], []
-        for end, kernel, limit, grad, previous in zip(ends, kernels, limits, grads, before):
+        for end, kernel, limit, grad_norm, previous in zip(ends, kernels, limits, grad_norms, before):
             act = tf.cast(outputs[end], tf.float32)
             act = tf.reshape(act, (-1, act.shape[-1]))          # (samples, units)
             dead = tf.reduce_mean(tf.cast(tf.reduce_all(tf.equal(act, 0.0), axis=0), tf.float32))
@@ -337,13 +342,13 @@ def _make_probe(model:keras.Model, # the model being trained
                 low, high = limit
                 tol = saturation * (high - low)
                 saturated = tf.reduce_mean(tf.cast((act <= low + tol) | (act >= high - tol), tf.float32))
-            grad_norm = tf.norm(tf.cast(grad, tf.float32)) if grad is not None else tf.constant(nan)
             weights, previous = tf.cast(kernel.value, tf.float32), tf.cast(previous, tf.float32)
             ratio = tf.norm(weights - previous) / tf.norm(previous)
             rows.append(tf.stack([tf.reduce_mean(act), tf.math.reduce_std(act), dead, saturated, grad_norm, ratio]))
             activations.append(act)
         return tf.stack(rows), activations
-    probe.fixed_first_input = A is not None
+    # the probe's two passes alone, for `benchmarks/diagnostics.py --parts`
+    probe.fixed_first_input, probe.forward, probe.passes = A is not None, forward, passes
     return probe
 
 def _quantiles(activations:list, # per block, its activations on the probe batch, shape (samples, units)
