@@ -44,12 +44,15 @@ engine's own compiled loop (batch 50, steps 0 to 100 of an epoch, run as `train`
 first kernel's gradient taken directly, the probe as it runs (the norm of that gradient from the QR factor of the
 fixed probe images, 12_diagnostics), and the probe with the histogram quantiles, which is the sample the engine's
 loop runs; and, for its parts, the probe's forward pass alone and its forward and backward pass alone (the probe's
-own `forward` and `passes`). The rounds interleave the parts; the paired ratios divide within a
+own `forward` and `passes`). Two more rows compare formulations with the ones the probe uses: its statistics and
+update ratios with plain reductions (`tf.reduce_sum`, `tf.norm`: what `_sum` and `_norm` replace; XLA on the CPU runs
+them as serial chains of additions), and a sample with the histograms taken of the activations flattened to one axis
+(what `_histogram_quantiles` no longer does). The rounds interleave the parts; the paired ratios divide within a
 round. A sample's share of 50 training steps is the projected cost at every 50 steps, without the engine's per-epoch
 work (validation, the read-outs), which the epoch-level figures include.
 """
 from __future__ import annotations
-import argparse, datetime, json, os, platform, statistics, sys, time
+import argparse, contextlib, datetime, json, os, platform, statistics, sys, time
 
 import numpy as np
 
@@ -60,6 +63,7 @@ import keras
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from engine import EpochTimer, interleaved, make_model   # benchmarks/engine.py: the same model and protocol
 
+import training_deep_nets.diagnostics as diagnostics
 from training_deep_nets.core import atomic_write_text, check_int
 from training_deep_nets.data import load_fashion_mnist
 from training_deep_nets.diagnostics import TrainingDiagnostics, _blocks, _histogram_quantiles, _make_probe
@@ -92,6 +96,22 @@ class TimedDiagnostics(TrainingDiagnostics):
         return sampler
 
 
+@contextlib.contextmanager
+def plain_reductions():
+    "Inside it, the probe's sums are `tf.reduce_sum` and its norms `tf.norm` (what `_sum` and `_norm` replace): trace the comparison in it."
+    saved = diagnostics._sum, diagnostics._norm
+    diagnostics._sum, diagnostics._norm = tf.reduce_sum, tf.norm
+    try: yield
+    finally: diagnostics._sum, diagnostics._norm = saved
+
+
+class CPUTimer(keras.callbacks.Callback):
+    "The process's CPU seconds (all its threads) in each epoch: time the host takes the CPUs away (steal) does not count."
+    def on_train_begin(self, logs=None): self.seconds = []
+    def on_epoch_begin(self, epoch, logs=None): self.c0 = time.process_time()
+    def on_epoch_end(self, epoch, logs=None): self.seconds.append(time.process_time() - self.c0)
+
+
 class NoOpHook(keras.callbacks.Callback):
     "A batch hook that does nothing: the engine's one-step-per-call mode, without any work in the hook."
     def on_train_batch_end(self, batch, logs=None): pass
@@ -100,21 +120,24 @@ class NoOpHook(keras.callbacks.Callback):
 class Engine:
     def __init__(self, data, name, jit_compile="auto", callback=None):
         self.data, self.jit, self.callback, self.name = data, jit_compile, callback, name
-        self.in_hooks = []
+        self.in_hooks, self.cpu = [], []
 
     def _run(self, epochs):
         model, opt = make_model()
         callbacks = [self.callback()] if self.callback else []
+        timer = CPUTimer()   # epoch hooks only: the engine still runs whole epochs per call
         r = train(model, self.data, opt, epochs=epochs, batch_size=BATCH, quiet=True, progress=False,
-                  jit_compile=self.jit, callbacks=callbacks)
+                  jit_compile=self.jit, callbacks=callbacks + [timer])
         self.last = callbacks
         if callbacks and isinstance(callbacks[0], TimedDiagnostics): self.in_hooks.append(callbacks[0].seconds.get(1, 0.0))
+        self.cpu_last = timer.seconds
         return r.history["epoch_seconds"]
 
     def warmup(self): self._run(1)
     def measure(self):
         seconds = self._run(2)[1]
         self.epochs = getattr(self, "epochs", []) + [seconds]
+        self.cpu.append(self.cpu_last[1])
         return seconds
 
 
@@ -152,6 +175,7 @@ def parts(data, reps:int, every:int):
     X_probe, y_probe = data.X_train[:PROBE], data.y_train[:PROBE].astype("int32")
     direct = _make_probe(model, blocks, 0.01, False, X_probe, y_probe, qr_first=False)
     qr = _make_probe(model, blocks, 0.01, False, X_probe, y_probe)
+    plain = _make_probe(model, blocks, 0.01, False, X_probe, y_probe)   # traced with plain reductions, below
     assert qr.fixed_first_input and blocks[0][1] == 0, "the book's network: its first layer is the Dense that takes the QR path"
     # the kernels before the "step", in buffers of their own, carried over from the turn before: a snapshot taken in
     # the same turn would let XLA read one buffer for both sides of the update ratio ((w + 1e-7) - w)
@@ -175,10 +199,11 @@ def parts(data, reps:int, every:int):
             return tf.while_loop(lambda i, acc: i < turns, turn, (tf.constant(0), tf.constant(0.0)))[1]
         return run
 
-    def sample(probe, histograms):
+    def sample(probe, histograms, flat=False):
         def body(i):
             rows, activations = probe([b.read_value() for b in snapshot])
             total = tf.reduce_sum(tf.where(tf.math.is_nan(rows), 0.0, rows)) + tf.add_n([tf.reduce_sum(a[:1]) for a in activations])
+            if flat: activations = [tf.reshape(a, [-1]) for a in activations]   # the obvious input: all values in one axis
             if histograms: total += tf.add_n([tf.reduce_sum(_histogram_quantiles(a, levels, TrainingDiagnostics.QUANTILE_BINS)) for a in activations])
             return total
         return body
@@ -194,28 +219,38 @@ def parts(data, reps:int, every:int):
                 "forward_backward": ("its forward and backward pass (gradient norms)", looped(forward_backward)),
                 "direct": ("probe, first kernel's gradient taken directly", looped(sample(direct, False))),
                 "qr": ("probe, its norm from the QR factor (as it runs)", looped(sample(qr, False))),   # + statistics, update ratios
-                "sample": ("probe (QR) + histogram quantiles: one sample", looped(sample(qr, True)))}
-    for _, run in variants.values(): run()   # compile
-    ms = {k: [] for k in variants}
+                "sample": ("probe (QR) + histogram quantiles: one sample", looped(sample(qr, True))),
+                "plain": ("probe (QR), plain reductions (tf.reduce_sum, tf.norm)", looped(sample(plain, False))),
+                "flat": ("one sample, histograms of flattened activations", looped(sample(qr, True, flat=True)))}
+    for k, (_, run) in variants.items():   # compile
+        with plain_reductions() if k == "plain" else contextlib.nullcontext(): run()
+    # wall time, and the process's CPU time (all its threads): a host that takes the CPUs away for a while (steal)
+    # stretches the first, not the second
+    ms, cpu = {k: [] for k in variants}, {k: [] for k in variants}
     for r in range(reps):
         for k in list(variants)[r % len(variants):] + list(variants)[:r % len(variants)]:
-            t0 = time.perf_counter(); variants[k][1]().numpy(); ms[k].append((time.perf_counter() - t0) / turns * 1e3)
-    print(f"\n  {'part (XLA, in a loop of %d)' % turns:52s} {'median ms':>9s} {'min':>7s} {'max':>7s}")
+            t0, c0 = time.perf_counter(), time.process_time()
+            variants[k][1]().numpy()
+            ms[k].append((time.perf_counter() - t0) / turns * 1e3); cpu[k].append((time.process_time() - c0) / turns * 1e3)
+    med = statistics.median
+    print(f"\n  {'part (XLA, in a loop of %d)' % turns:56s} {'wall ms':>8s} {'min':>7s} {'max':>7s} {'CPU ms':>8s} {'min':>7s}")
     for k, (name, _) in variants.items():
-        print(f"  {name:52s} {statistics.median(ms[k]):9.3f} {min(ms[k]):7.3f} {max(ms[k]):7.3f}")
-    paired = lambda a, b: [x / y for x, y in zip(ms[a], ms[b])]
-    print(f"\n  paired ratios over {reps} rounds: {'median':>7s} {'min':>6s} {'max':>6s}")
+        print(f"  {name:56s} {med(ms[k]):8.3f} {min(ms[k]):7.3f} {max(ms[k]):7.3f} {med(cpu[k]):8.3f} {min(cpu[k]):7.3f}")
+    paired = lambda t, a, b: [x / y for x, y in zip(t[a], t[b])]
+    print(f"\n  paired ratios over {reps} rounds: {'wall':>7s} {'min':>6s} {'max':>6s} {'CPU':>7s}")
     for label, a, b in (("probe direct / probe with QR", "direct", "qr"), ("one sample / one training step", "sample", "step")):
-        r = paired(a, b)
-        print(f"  {label:34s} {statistics.median(r):7.3f} {min(r):6.3f} {max(r):6.3f}")
-    print(f"\n  a sample's parts, from paired differences (median ms over the rounds):")
+        r = paired(ms, a, b)
+        print(f"  {label:34s} {med(r):7.3f} {min(r):6.3f} {max(r):6.3f} {med(paired(cpu, a, b)):7.3f}")
+    print(f"\n  a sample's parts, from paired differences (ms, median over the rounds): {'wall':>6s} {'CPU':>7s}")
+    diff = lambda t, a, b: med([x - y for x, y in zip(t[a], t[b])])
     for label, a, b in (("forward pass", "forward", "nudge"), ("backward pass (gradient norms)", "forward_backward", "forward"),
-                        ("statistics and update ratios", "qr", "forward_backward"), ("histogram quantiles", "sample", "qr")):
-        print(f"  {label:34s} {statistics.median([x - y for x, y in zip(ms[a], ms[b])]):7.3f}")
-    share = [x / (every * y) for x, y in zip(ms["sample"], ms["step"])]
-    print(f"  one sample / {every} training steps (the projected cost at every {every}): median {100 * statistics.median(share):.1f} % "
-          f"(range {100 * min(share):.1f} to {100 * max(share):.1f} %)")
-
+                        ("statistics and update ratios", "qr", "forward_backward"), ("histogram quantiles", "sample", "qr"),
+                        ("  the same, plain reductions", "plain", "forward_backward"), ("  the same, flattened activations", "flat", "qr")):
+        print(f"  {label:70s} {diff(ms, a, b):6.3f} {diff(cpu, a, b):7.3f}")
+    for label, t in (("wall", ms), ("CPU", cpu)):
+        share = [x / (every * y) for x, y in zip(t["sample"], t["step"])]
+        print(f"  one sample / {every} training steps ({label} time; the projected cost at every {every}): median {100 * med(share):.1f} % "
+              f"(range {100 * min(share):.1f} to {100 * max(share):.1f} %)")
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -284,6 +319,12 @@ def main(argv=None):
             if k == "engine": continue
             paired = [x / e for x, e in zip(v.epochs[-reps:], variants["engine"].epochs[-reps:])]
             print(f"  {v.name:62s} {statistics.median(paired):7.3f} {min(paired):6.3f} {max(paired):6.3f}")
+        engines = {k: v for k, v in variants.items() if isinstance(v, Engine)}
+        print(f"\n  the same in CPU time (the process's CPU seconds in the timed epoch, all threads; steal does not count):")
+        print(f"  {'variant':62s} {'CPU s':>7s} {'paired':>7s} {'min':>6s} {'max':>6s}")
+        for k, v in engines.items():
+            paired = [x / e for x, e in zip(v.cpu[-reps:], variants["engine"].cpu[-reps:])]
+            print(f"  {v.name:62s} {statistics.median(v.cpu[-reps:]):7.3f} {statistics.median(paired):7.3f} {min(paired):6.3f} {max(paired):6.3f}")
     if a.only:
         print(f"  load average (1/5/15 min) before: {' '.join(f'{v:.2f}' for v in load_before)}   after: "
               f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}   (on {os.cpu_count()} CPUs)")

@@ -227,16 +227,18 @@ def _histogram_quantiles(values, # a tensor of any shape: one block's activation
                          bins:int, # histogram bins over the range of the finite values
                         ) -> tf.Tensor:
     "The values at `levels` by nearest rank, read from a histogram in one pass (XLA compiles it): the ends exact, the rest within one bin; -inf, inf and nan ranked as `np.sort` ranks them."
-    flat = tf.reshape(tf.cast(values, tf.float32), [-1])
-    n, inf = int(flat.shape[0]), tf.constant(np.inf, tf.float32)
-    finite = tf.math.is_finite(flat)
-    ends = tf.reduce_min(tf.stack([tf.where(finite, flat, inf), tf.where(finite, -flat, inf)]), axis=1)   # one pass: min, -max
-    some = ends[0] <= -ends[1]                                       # at least one finite value
-    lo, hi = tf.where(some, ends[0], 0.0), tf.where(some, -ends[1], 0.0)
+    # the values keep their shape: flattened, XLA computes a layer's activations (the bias broadcast along units)
+    # from a flat index, a division per value: 1.1-1.5x the CPU time (benchmarks/diagnostics.py --parts)
+    values = tf.cast(values, tf.float32)
+    n, inf = int(values.shape.num_elements()), tf.constant(np.inf, tf.float32)
+    finite = tf.math.is_finite(values)
+    low, high = tf.reduce_min(tf.where(finite, values, inf)), tf.reduce_max(tf.where(finite, values, -inf))   # 2 plain reductions, vectorized (YNNPACK)
+    some = low <= high                                               # at least one finite value
+    lo, hi = tf.where(some, low, 0.0), tf.where(some, high, 0.0)
     half_range = tf.maximum(hi * 0.5 - lo * 0.5, np.finfo(np.float32).tiny)   # halves: no overflow near float32's max
-    index = tf.clip_by_value(tf.cast((flat * 0.5 - lo * 0.5) / half_range * bins, tf.int32), 0, bins - 1) + 1
+    index = tf.clip_by_value(tf.cast((values * 0.5 - lo * 0.5) / half_range * bins, tf.int32), 0, bins - 1) + 1
     # one more pass, one scatter: bin 0 counts -inf, bins 1..bins the finite values, then inf, then nan
-    index = tf.where(finite, index, tf.where(flat < 0, 0, tf.where(flat > 0, bins + 1, bins + 2)))
+    index = tf.where(finite, index, tf.where(values < 0, 0, tf.where(values > 0, bins + 1, bins + 2)))
     counts = tf.math.unsorted_segment_sum(tf.ones_like(index), index, bins + 3)
     n_low, n_high, counts = counts[0], counts[bins + 1], counts[1:bins + 1]
     n_finite = tf.reduce_sum(counts)
@@ -252,6 +254,18 @@ def _histogram_quantiles(values, # a tensor of any shape: one block's activation
     return tf.where(ranks >= n_low + n_finite, tf.where(ranks < n_low + n_finite + n_high, inf, np.float32(np.nan)), q)
 
 # %% ../nbs/12_diagnostics.ipynb #c1922546
+def _sum(values:tf.Tensor, # a float32 tensor of rank 2 or more
+        ) -> tf.Tensor:
+    "The sum of `values` as a matrix-vector product: XLA on the CPU runs a reduction of a computed tensor as serial additions, several times slower."
+    rows = tf.reshape(values, [-1, values.shape[-1]])
+    return tf.reduce_sum(tf.matmul(rows, tf.ones([rows.shape[-1], 1], rows.dtype)))   # the product's column: a plain reduction
+
+def _norm(values:tf.Tensor, # a float32 tensor of rank 2 or more
+         ) -> tf.Tensor:
+    "The Euclidean norm of `values`, from `_sum`."
+    return tf.sqrt(_sum(tf.square(values)))
+
+# %% ../nbs/12_diagnostics.ipynb #c68a5615
 # layers (these exact types: a subclass may hold weights) that pass the probe batch on unchanged or reshaped, in
 # either mode; and those that do so in inference only
 _FIXED_LAYERS = (keras.layers.Flatten, keras.layers.Reshape, keras.layers.Permute, keras.layers.Rescaling)
@@ -301,7 +315,11 @@ def _make_probe(model:keras.Model, # the model being trained
         # the first kernel's gradient is Aᵀδ (δ: the loss's gradient w.r.t. the layer's pre-activations); with
         # Aᵀ = QR (Q's columns orthonormal, R square; once, for the fixed A) its norm is ‖QRδ‖ = ‖Rδ‖: rows² x units
         # multiply-adds instead of rows x features x units (a third, for 256 images of 784 pixels)
-        R = tf.constant(np.linalg.qr(A.T.astype(np.float64), mode="r").astype(np.float32))
+        R = np.linalg.qr(A.T.astype(np.float64), mode="r").astype(np.float32)
+        # R is upper triangular: RΔ in blocks of rows, each block from its first column on (the zeros left out):
+        # in 8 blocks, 56 % of the multiply-adds
+        edges = np.linspace(0, len(R), min(8, max(len(R) // 32, 1)) + 1).astype(int)
+        R_blocks = [(int(a), tf.constant(R[a:b, a:])) for a, b in zip(edges[:-1], edges[1:])]
         A = tf.constant(A)
 
     def forward():
@@ -326,8 +344,9 @@ def _make_probe(model:keras.Model, # the model being trained
             outputs, final, z = forward()
             loss = loss_fn(y, final)
         grads = tape.gradient(loss, [kernel.value if z is None or i else z for i, kernel in enumerate(kernels)])
-        if z is not None: grads[0] = tf.matmul(R, grads[0])   # the same norm as the first kernel's gradient
-        return outputs, [tf.norm(tf.cast(g, tf.float32)) if g is not None else tf.constant(nan) for g in grads]
+        if z is not None:   # RΔ: the same norm as the first kernel's gradient
+            grads[0] = tf.concat([tf.matmul(block, grads[0][start:]) for start, block in R_blocks], axis=0)
+        return outputs, [_norm(tf.cast(g, tf.float32)) if g is not None else tf.constant(nan) for g in grads]
 
     @tf.function
     def probe(before):
@@ -337,14 +356,17 @@ def _make_probe(model:keras.Model, # the model being trained
             act = tf.cast(outputs[end], tf.float32)
             act = tf.reshape(act, (-1, act.shape[-1]))          # (samples, units)
             dead = tf.reduce_mean(tf.cast(tf.reduce_all(tf.equal(act, 0.0), axis=0), tf.float32))
+            n = float(act.shape.num_elements())
             if limit is None: saturated = tf.constant(nan)
             else:
                 low, high = limit
                 tol = saturation * (high - low)
-                saturated = tf.reduce_mean(tf.cast((act <= low + tol) | (act >= high - tol), tf.float32))
+                saturated = _sum(tf.cast((act <= low + tol) | (act >= high - tol), tf.float32)) / n
             weights, previous = tf.cast(kernel.value, tf.float32), tf.cast(previous, tf.float32)
-            ratio = tf.norm(weights - previous) / tf.norm(previous)
-            rows.append(tf.stack([tf.reduce_mean(act), tf.math.reduce_std(act), dead, saturated, grad_norm, ratio]))
+            ratio = _norm(weights - previous) / _norm(previous)
+            mean = _sum(act) / n
+            std = tf.sqrt(_sum(tf.square(act - mean)) / n)                 # as tf.math.reduce_std: two passes
+            rows.append(tf.stack([mean, std, dead, saturated, grad_norm, ratio]))
             activations.append(act)
         return tf.stack(rows), activations
     # the probe's two passes alone, for `benchmarks/diagnostics.py --parts`
