@@ -46,7 +46,8 @@ fixed probe images, 12_diagnostics), and the probe with the histogram quantiles,
 loop runs; and, for its parts, the probe's forward pass alone and its forward and backward pass alone (the probe's
 own `forward` and `passes`). Two more rows compare formulations with the ones the probe uses: its statistics and
 update ratios with plain reductions (`tf.reduce_sum`, `tf.norm`: what `_sum` and `_norm` replace; XLA on the CPU runs
-them as serial chains of additions), and a sample with the histograms taken of the activations flattened to one axis
+them as serial chains of additions), taken against the two passes with plain reductions (their gradient norms
+`tf.norm`: the backward pass's own row), and a sample with the histograms taken of the activations flattened to one axis
 (what `_histogram_quantiles` no longer does). The rounds interleave the parts; the paired ratios divide within a
 round. A sample's share of 50 training steps is the projected cost at every 50 steps, without the engine's per-epoch
 work (validation, the read-outs), which the epoch-level figures include.
@@ -210,20 +211,27 @@ def parts(data, reps:int, every:int):
     def forward(i):   # the probe's forward pass alone (the first Dense layer from its fixed input)
         outputs, _, _ = qr.forward()
         return tf.add_n([tf.reduce_sum(o[:1]) for o in outputs if o is not None])
-    def forward_backward(i):   # its forward and backward pass: the layers' outputs and the kernels' gradient norms
-        outputs, grad_norms = qr.passes()
-        return tf.add_n(grad_norms) + tf.add_n([tf.reduce_sum(o[:1]) for o in outputs if o is not None])
+    def forward_backward(probe):   # its forward and backward pass: the layers' outputs and the kernels' gradient norms
+        def body(i):
+            outputs, grad_norms = probe.passes()
+            return tf.add_n(grad_norms) + tf.add_n([tf.reduce_sum(o[:1]) for o in outputs if o is not None])
+        return body
     variants = {"step": ("one training step of the engine (batch 50)", lambda: engine_steps(X, y, order, tf.constant(0), tf.constant(turns))[0]),
                 "nudge": ("the loop alone (snapshot and nudge of the kernels)", looped(lambda i: tf.constant(0.0))),
                 "forward": ("the probe's forward pass", looped(forward)),
-                "forward_backward": ("its forward and backward pass (gradient norms)", looped(forward_backward)),
+                "forward_backward": ("its forward and backward pass (gradient norms)", looped(forward_backward(qr))),
                 "direct": ("probe, first kernel's gradient taken directly", looped(sample(direct, False))),
                 "qr": ("probe, its norm from the QR factor (as it runs)", looped(sample(qr, False))),   # + statistics, update ratios
                 "sample": ("probe (QR) + histogram quantiles: one sample", looped(sample(qr, True))),
+                "plain_passes": ("its two passes, plain reductions (tf.norm)", looped(forward_backward(plain))),
                 "plain": ("probe (QR), plain reductions (tf.reduce_sum, tf.norm)", looped(sample(plain, False))),
                 "flat": ("one sample, histograms of flattened activations", looped(sample(qr, True, flat=True)))}
     for k, (_, run) in variants.items():   # compile
-        with plain_reductions() if k == "plain" else contextlib.nullcontext(): run()
+        with plain_reductions() if k.startswith("plain") else contextlib.nullcontext(): run()
+    # the patch took: the plain probe's graph holds fewer matrix products than the probe's (no `_sum` in it)
+    before = [b.read_value() for b in snapshot]
+    matmuls = lambda probe: sum(op.type == "MatMul" for op in probe.get_concrete_function(before).graph.get_operations())
+    assert matmuls(plain) < matmuls(qr), (matmuls(plain), matmuls(qr))
     # wall time, and the process's CPU time (all its threads): a host that takes the CPUs away for a while (steal)
     # stretches the first, not the second
     ms, cpu = {k: [] for k in variants}, {k: [] for k in variants}
@@ -245,7 +253,8 @@ def parts(data, reps:int, every:int):
     diff = lambda t, a, b: med([x - y for x, y in zip(t[a], t[b])])
     for label, a, b in (("forward pass", "forward", "nudge"), ("backward pass (gradient norms)", "forward_backward", "forward"),
                         ("statistics and update ratios", "qr", "forward_backward"), ("histogram quantiles", "sample", "qr"),
-                        ("  the same, plain reductions", "plain", "forward_backward"), ("  the same, flattened activations", "flat", "qr")):
+                        ("  the same, plain reductions", "plain", "plain_passes"), ("  the same, flattened activations", "flat", "qr"),
+                        ("backward pass, plain reductions", "plain_passes", "forward")):
         print(f"  {label:70s} {diff(ms, a, b):6.3f} {diff(cpu, a, b):7.3f}")
     for label, t in (("wall", ms), ("CPU", cpu)):
         share = [x / (every * y) for x, y in zip(t["sample"], t["step"])]
